@@ -1,0 +1,91 @@
+# ChinhQuyen — the two commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PORT ?= 8000
+HOST ?= 127.0.0.1
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+CQ := $(BIN)/chinhquyen
+PYTEST_ARGS ?=
+
+# Django 6.1 needs Python >= 3.12: take the first interpreter that is new enough
+# (Debian 13's python3 is 3.13; on older systems a python3.12/3.13 on PATH or under pyenv).
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] 2>/dev/null); do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; \
+	done)
+
+# Debian packages the test suite drives for real (browser for page tests).
+APT_TEST_PACKAGES := chromium fonts-liberation
+# Debian packages the demo needs to run (none beyond Python yet).
+APT_DEMO_PACKAGES :=
+
+.PHONY: help demo test lint format bench venv venv-test messages migrate demo-data clean apt-test
+
+help:
+	@echo "make demo   - install into $(VENV), migrate var/chinhquyen.sqlite3, load the demo province, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install what tests need (Debian packages too when root) and run the whole suite"
+	@echo "make lint   - ruff check + format check + missing-migration check"
+	@echo "make bench  - benchmarks (not run in CI); figures go to docs/benchmarks.md"
+
+$(VENV)/.created:
+	@test -n "$(PYTHON)" || { echo "ChinhQuyen needs Python >= 3.12 (Django 6.1). Install python3.12 or newer (Debian 13: apt-get install python3 python3-venv)."; exit 1; }
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq python3-venv; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.created
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.created
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+venv-test: $(VENV)/.installed-test
+
+messages: $(VENV)/.installed
+	$(CQ) compile_translations
+
+migrate: messages
+	$(CQ) migrate --noinput
+
+demo-data: migrate
+	$(CQ) load_demo
+
+demo: demo-data
+	$(CQ) demo_accounts
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(CQ) runserver --noreload $(HOST):$(PORT)
+
+apt-test:
+	@missing=""; for p in $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "Missing Debian packages (install as root):$$missing; tests that need them are skipped"; fi; \
+	fi
+
+test: apt-test $(VENV)/.installed-test
+	$(CQ) compile_translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+	$(CQ) makemigrations --check --dry-run
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix src bench
+	$(BIN)/ruff format src bench
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* .pytest_cache

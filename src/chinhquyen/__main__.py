@@ -1,0 +1,3 @@
+from chinhquyen.cli import main
+
+main()

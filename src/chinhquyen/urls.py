@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from chinhquyen.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("chinhquyen.accounts.urls")),
+    path("directory/", include("chinhquyen.directory.urls")),
+    path("audit/", include("chinhquyen.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("chinhquyen.core.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
