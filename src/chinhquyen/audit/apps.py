@@ -6,3 +6,9 @@ class AuditConfig(AppConfig):
     name = "chinhquyen.audit"
     label = "audit"
     verbose_name = _("Audit")
+
+    def ready(self) -> None:
+        from chinhquyen.audit import capture, receivers
+
+        capture.connect()
+        receivers.connect()

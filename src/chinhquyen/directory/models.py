@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -108,6 +109,9 @@ class Organisation(MP_Node):
         related_name="predecessors",
         verbose_name=_("successor"),
     )
+    # Lower-case name without diacritics ("uy ban nhan dan tinh tuyen quang"), kept by the
+    # services, so search ignores case and accents on every database.
+    search_name = models.CharField(max_length=255, blank=True, editable=False)
 
     objects = OrganisationManager()
     node_order_by = ["name"]
@@ -129,6 +133,15 @@ class Organisation(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:organisation", args=[self.pk])
+
+    def is_valid_on(self, day) -> bool:
+        """True when the organisation exists on ``day`` (a date)."""
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_until and day > self.valid_until)
 
 
 class Official(models.Model):
@@ -161,3 +174,6 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:official", args=[self.pk])
