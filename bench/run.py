@@ -84,7 +84,9 @@ def bench_restrict() -> None:
     from chinhquyen.directory.services import create_official
 
     with timed() as t, transaction.atomic():
-        root = Organisation.add_root(name="UBND tỉnh Bench", kind=OrganisationKind.PEOPLES_COMMITTEE)
+        root = Organisation.add_root(
+            name="UBND tỉnh Bench", kind=OrganisationKind.PEOPLES_COMMITTEE
+        )
         departments = []
         for d in range(40):
             dep = root.add_child(name=f"Sở {d:02d}", kind=OrganisationKind.DEPARTMENT)
@@ -124,7 +126,10 @@ def bench_healthz(n: int = 500) -> None:
         for _ in range(n):
             response = client.get("/healthz")
     assert response.status_code == 200
-    report(f"/healthz through the full middleware stack ({n} requests)", f"{n / t['seconds']:.0f} req/s")
+    report(
+        f"/healthz through the full middleware stack ({n} requests)",
+        f"{n / t['seconds']:.0f} req/s",
+    )
 
 
 def main() -> int:

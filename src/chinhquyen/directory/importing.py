@@ -398,6 +398,7 @@ class _OrgRow:
     existing: Organisation | None
     parent_node: tuple | None = None
     parent_given: bool = False
+    present: frozenset = frozenset()  # the columns the file has (absent ones are left alone)
 
 
 class _Validator:
@@ -628,7 +629,7 @@ class _Validator:
             "parent_code": services.normalise_code(values.get("parent_code")),
         }
         node = ("db", existing.pk) if existing else ("row", number)
-        org_row = _OrgRow(number, node, cleaned, existing)
+        org_row = _OrgRow(number, node, cleaned, existing, present=frozenset(values))
         org_row.parent_given = bool(cleaned["parent_code"])
         if existing is not None and any(r.node == node for r in self.org_rows):
             self.error(
@@ -923,6 +924,7 @@ class _Validator:
                     "organisation_node": node,
                     "organisation_code": org_code,
                     "existing": existing,
+                    "present": frozenset(values),
                 }
             )
         return cleaned_rows
@@ -959,7 +961,7 @@ def _org_changes(org_row: _OrgRow) -> dict[str, Any]:
     values = org_row.values
     changes: dict[str, Any] = {}
     for key in _ORG_UPDATABLE:
-        if values[key] != getattr(existing, key):
+        if key in org_row.present and values[key] != getattr(existing, key):
             changes[key] = values[key]
     for key in ("qcvn_code", "decision20_code", "valid_from"):
         if values[key] and values[key] != getattr(existing, key):
@@ -1070,7 +1072,7 @@ def import_directory(
         changes = {}
         if existing is not None:
             for key in ("full_name", "position", "phone", "email"):
-                if official[key] != getattr(existing, key):
+                if key in official["present"] and official[key] != getattr(existing, key):
                     changes[key] = official[key]
             node = official["organisation_node"]
             if node != ("db", existing.organisation_id):
@@ -1181,7 +1183,7 @@ def _apply(validator: _Validator, ordered: list[_OrgRow], official_rows, acting_
         changes = {
             key: official[key]
             for key in ("full_name", "position", "phone", "email")
-            if official[key] != getattr(existing, key)
+            if key in official["present"] and official[key] != getattr(existing, key)
         }
         if organisation.pk != existing.organisation_id:
             changes["organisation"] = organisation
@@ -1194,7 +1196,8 @@ def _apply(validator: _Validator, ordered: list[_OrgRow], official_rows, acting_
 TEMPLATE_HELP = gettext_lazy(
     "Fill one row per organisation on the sheet “Đơn vị” and one row per official on the "
     "sheet “Cán bộ”, keeping the header row. Each organisation needs its QCVN 102 code "
-    "(e.g. 000.00.12.H37) or its Decision 20/2020 code; the parent is given by its code."
+    "(e.g. 000.00.12.H37) or its Decision 20/2020 code; the parent is given by its code. "
+    "The example rows (codes H98) are illustrative: replace them."
 )
 
 
@@ -1209,8 +1212,8 @@ def build_template() -> bytes:
     orgs.append([c.vi for c in ORGANISATION_COLUMNS])
     orgs.append(
         [
-            "000.00.00.H99",
-            "H99",
+            "000.00.00.H98",
+            "H98",
             "Ủy ban nhân dân tỉnh (ví dụ)",
             "peoples_committee",
             "",
@@ -1225,7 +1228,7 @@ def build_template() -> bytes:
     officials = workbook.create_sheet(OFFICIAL_SHEET[0])
     officials.append([c.vi for c in OFFICIAL_COLUMNS])
     officials.append(
-        ["nguyenvana", "Nguyễn Văn A", "Chuyên viên", "000.00.00.H99", "", "a@example.org"]
+        ["nguyenvana", "Nguyễn Văn A", "Chuyên viên", "000.00.00.H98", "", "a@example.org"]
     )
     guide = workbook.create_sheet("Hướng dẫn")
     guide.append(["Cột (tiếng Việt)", "Column (English)", "Bắt buộc / Required"])

@@ -42,4 +42,4 @@ def test_session_cookie_flags(client, officer_an):
     assert cookie["max-age"] == ""  # a browser-session cookie; the server enforces the age
     # Secure cookies follow SECURE_COOKIES (on by default in production), CSRF's with them.
     assert settings.CSRF_COOKIE_SECURE == settings.SESSION_COOKIE_SECURE
-    assert cookie["secure"] == ("True" if settings.SESSION_COOKIE_SECURE else "")
+    assert bool(cookie["secure"]) == settings.SESSION_COOKIE_SECURE

@@ -319,7 +319,7 @@ def test_the_template_can_be_imported_as_it_is(db):
     report = import_directory(build_template(), dry_run=False, filename="template.xlsx")
 
     assert report.errors == [] and report.applied
-    assert Official.objects.get().organisation.qcvn_code == "000.00.00.H99"
+    assert Official.objects.get().organisation.qcvn_code == "000.00.00.H98"
 
 
 def test_the_command_refuses_a_bad_file_and_imports_a_good_one(db, tmp_path):
@@ -334,3 +334,25 @@ def test_the_command_refuses_a_bad_file_and_imports_a_good_one(db, tmp_path):
     assert Organisation.objects.count() == 0
     call_command("import_directory", str(good))
     assert Organisation.objects.count() == 3
+
+
+def test_columns_absent_from_the_file_are_left_alone(db):
+    province = create_organisation(
+        name="UBND tỉnh",
+        kind="peoples_committee",
+        qcvn_code="000.00.00.H99",
+        short_name="UBND",
+        phone="0207 111",
+    )
+    rows = [("000.00.00.H99", "", "Ủy ban nhân dân tỉnh", "UBND tỉnh", "")]
+
+    report = import_directory(workbook(rows), dry_run=False, filename="a.xlsx")
+
+    assert report.applied
+    assert report.organisations[0].changes == {"name": "Ủy ban nhân dân tỉnh"}
+    province.refresh_from_db()
+    assert (province.name, province.short_name, province.phone) == (
+        "Ủy ban nhân dân tỉnh",
+        "UBND",
+        "0207 111",
+    )

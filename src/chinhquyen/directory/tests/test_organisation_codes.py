@@ -156,3 +156,19 @@ def test_closing_before_the_start_of_validity_is_refused(db):
     assert list(caught.value.message_dict) == ["valid_until"]
     agency.refresh_from_db()
     assert agency.valid_until is None
+
+
+def test_service_calls_are_audited_with_the_acting_user(province, admin_giang):
+    from chinhquyen.audit.models import AuditEntry
+
+    justice = create_organisation(
+        parent=province, name="Sở Tư pháp", kind=DEPT, acting_user=admin_giang
+    )
+    update_organisation(justice, phone="0207 000", acting_user=admin_giang)
+
+    entries = AuditEntry.objects.filter(action__startswith="directory.").order_by("id")
+    assert [(e.action, e.actor) for e in entries if e.actor] == [
+        ("directory.create_organisation", admin_giang),
+        ("directory.update_organisation", admin_giang),
+    ]
+    assert entries.last().details["after"] == {"phone": "0207 000"}

@@ -97,3 +97,15 @@ def test_command_loads_one_province_and_reports_counts(db, capsys):
 
     assert AdministrativeUnit.objects.filter(level="province").count() == 1
     assert AdministrativeUnit.objects.filter(level="commune").count() == 124
+
+
+def test_a_load_is_one_audit_entry_with_the_counts(db):
+    from chinhquyen.audit.models import AuditEntry
+
+    call_command("load_units", "--province", "08", "--historic", verbosity=0)
+
+    entry = AuditEntry.objects.get(action="directory.load_units")
+    assert (entry.source, entry.actor) == ("command", None)
+    assert entry.details["created"] == 1 + 7 + entry.details["commune"]
+    assert entry.details["historic"] is True
+    assert not AuditEntry.objects.filter(object_type__icontains="administrativeunit").exists()

@@ -78,6 +78,10 @@ def _write(path: Path, catalog: Catalog) -> None:
     catalog.version = __version__
     catalog.fuzzy = False  # the header: a fuzzy header makes gettext ignore Plural-Forms
     catalog.language_team = f"{catalog.locale} <https://github.com/chinhquyen>"
+    for message in catalog:
+        # msgmerge's "#| msgid …" (previous msgid of a fuzzy entry) is read by Babel as a
+        # translator comment; drop it so it does not pile up run after run.
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100, include_previous=False)
 
