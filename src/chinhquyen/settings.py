@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "chinhquyen.accounts",
     "chinhquyen.audit",
     "chinhquyen.directory",
+    "chinhquyen.procedures",
 ]
 
 MIDDLEWARE = [
