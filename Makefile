@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 CQ := $(BIN)/chinhquyen
-PYTEST_ARGS ?=
+# Two workers: the machines have two cores. PYTEST_ARGS= runs in one process.
+PYTEST_ARGS ?= -n 2
 
 # Django 6.1 needs Python >= 3.12: take the first interpreter that is new enough
 # (Debian 13's python3 is 3.13; on older systems a python3.12/3.13 on PATH or under pyenv).
@@ -18,9 +19,10 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 \
 	done)
 
 # Debian packages the test suite drives for real (browser for page tests).
-APT_TEST_PACKAGES := chromium fonts-liberation
-# Debian packages the demo needs to run (none beyond Python yet).
-APT_DEMO_PACKAGES :=
+# Slips (WeasyPrint): Pango, Liberation Serif 2.x (1.x has no Vietnamese), poppler + zbar to read them back.
+APT_TEST_PACKAGES := chromium fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools
+# Debian packages the demo needs to run (Pango and Vietnamese-capable fonts for the PDF slips).
+APT_DEMO_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: help demo test lint format bench venv venv-test messages migrate demo-data clean apt-test
 

@@ -4,6 +4,7 @@ Runs on a throw-away SQLite database in a temporary var dir (or on DATABASE_URL 
 must then point at a database that may be wiped) so it never touches the demo data.
 """
 
+import importlib
 import os
 import statistics
 import sys
@@ -17,6 +18,8 @@ os.environ.setdefault("CHINHQUYEN_VAR_DIR", VAR)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chinhquyen.settings")
 
 import django  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 django.setup()
 
@@ -141,6 +144,16 @@ def main() -> int:
     bench_audit()
     bench_restrict()
     bench_healthz()
+    # Benchmarks of later capabilities live beside this file, each exposing run(report).
+    for module_name in ("bench_worktime", "bench_dossiers"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        print(f"-- {module_name}", flush=True)
+        module.run(report)
     return 0
 
 

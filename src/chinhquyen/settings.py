@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "chinhquyen.audit",
     "chinhquyen.directory",
     "chinhquyen.procedures",
+    "chinhquyen.worktime",
+    "chinhquyen.dossiers",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +228,8 @@ PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Tuyên Quang")
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Vietnam Culture Day (24 Nov, holidays >= 0.109): legal basis UNCONFIRMED, so switchable.
+WORKTIME_OBSERVE_CULTURE_DAY = env_bool("WORKTIME_OBSERVE_CULTURE_DAY", True)
 
 # --- Files ----------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -255,6 +259,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest dossier attachment accepted (bytes); the type is sniffed from the content.
+DOSSIER_UPLOAD_MAX_BYTES = int(os.environ.get("DOSSIER_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # --- Background work ------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

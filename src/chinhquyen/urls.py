@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from chinhquyen.api import api
 from chinhquyen.core.views import healthz
 
 urlpatterns = [
@@ -11,6 +12,10 @@ urlpatterns = [
     path("accounts/", include("chinhquyen.accounts.urls")),
     path("directory/", include("chinhquyen.directory.urls")),
     path("audit/", include("chinhquyen.audit.urls")),
+    path("procedures/", include("chinhquyen.procedures.urls")),
+    path("worktime/", include("chinhquyen.worktime.urls")),
+    path("dossiers/", include("chinhquyen.dossiers.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("chinhquyen.core.urls")),
 ]

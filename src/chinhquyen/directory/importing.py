@@ -597,24 +597,7 @@ class _Validator:
                     )
                     % {"value": values["valid_from"]},
                 )
-        if values.get("email"):
-            try:
-                validate_email(values["email"])
-            except ValidationError:
-                self.error(
-                    sheet,
-                    number,
-                    label["email"],
-                    _("“%(value)s” is not an e-mail address (thư điện tử không hợp lệ).")
-                    % {"value": values["email"]},
-                )
-        if len(values.get("phone", "")) > 30:
-            self.error(
-                sheet,
-                number,
-                label["phone"],
-                _("The phone number is too long (số điện thoại quá dài)."),
-            )
+        self._check_contact(sheet, number, values, label, phone_max_length=30)
         cleaned = {
             "name": name,
             "kind": kind,
@@ -646,6 +629,29 @@ class _Validator:
             if code and code not in self.file_codes:
                 self.file_codes[code] = org_row
         self.org_rows.append(org_row)
+
+    def _check_contact(
+        self, sheet: str, number: int, values: dict[str, str], label: dict, *, phone_max_length
+    ) -> None:
+        """E-mail and phone of a row (organisations and officials alike)."""
+        if values.get("email"):
+            try:
+                validate_email(values["email"])
+            except ValidationError:
+                self.error(
+                    sheet,
+                    number,
+                    label["email"],
+                    _("“%(value)s” is not an e-mail address (thư điện tử không hợp lệ).")
+                    % {"value": values["email"]},
+                )
+        if len(values.get("phone", "")) > phone_max_length:
+            self.error(
+                sheet,
+                number,
+                label["phone"],
+                _("The phone number is too long (số điện thoại quá dài)."),
+            )
 
     def _find_node(self, code: str) -> tuple | None:
         if code in self.file_codes:
@@ -895,24 +901,7 @@ class _Validator:
                         "administer (bạn không có quyền quản trị đơn vị này)."
                     ),
                 )
-            if values.get("email"):
-                try:
-                    validate_email(values["email"])
-                except ValidationError:
-                    self.error(
-                        sheet,
-                        number,
-                        label["email"],
-                        _("“%(value)s” is not an e-mail address (thư điện tử không hợp lệ).")
-                        % {"value": values["email"]},
-                    )
-            if len(values.get("phone", "")) > 20:
-                self.error(
-                    sheet,
-                    number,
-                    label["phone"],
-                    _("The phone number is too long (số điện thoại quá dài)."),
-                )
+            self._check_contact(sheet, number, values, label, phone_max_length=20)
             cleaned_rows.append(
                 {
                     "row": number,

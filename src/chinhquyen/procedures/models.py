@@ -53,6 +53,11 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return self.national_code
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("procedures:detail", args=[self.national_code])
+
 
 class ProcedureVersion(models.Model):
     """One version of a procedure's published data; immutable once published."""
@@ -96,6 +101,8 @@ class ProcedureVersion(models.Model):
     where_to_apply = models.TextField(_("where to apply"), blank=True)
     applicants = models.TextField(_("who may apply"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Name and code folded (lower case, no diacritics) for search; set by the services.
+    search_name = models.CharField(max_length=600, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -126,6 +133,11 @@ class ProcedureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.national_code} v{self.number}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("procedures:version", args=[self.procedure.national_code, self.number])
 
 
 class ProcedureComponent(models.Model):
@@ -214,11 +226,17 @@ class ProcessDefinition(models.Model):
         verbose_name_plural = _("process definitions")
         ordering = ["procedure", "agency", "-number"]
         constraints = [
+            # Two partial constraints rather than nulls_distinct=False (unsupported on SQLite).
             models.UniqueConstraint(
                 fields=["procedure", "agency", "number"],
-                name="unique_process_version",
-                nulls_distinct=False,
-            )
+                condition=models.Q(agency__isnull=False),
+                name="unique_agency_process_version",
+            ),
+            models.UniqueConstraint(
+                fields=["procedure", "number"],
+                condition=models.Q(agency__isnull=True),
+                name="unique_default_process_version",
+            ),
         ]
 
     def __str__(self) -> str:

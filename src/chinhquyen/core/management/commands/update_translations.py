@@ -38,7 +38,8 @@ def _is_empty(message) -> bool:
 def read_fragments(package_dir: Path) -> dict[tuple, object]:
     """Translations from every ``<app>/locale_vi.po``, keyed by (msgid, context)."""
     found: dict[tuple, object] = {}
-    for fragment in sorted(package_dir.glob(f"*/{FRAGMENT_NAME}")):
+    nested = package_dir.glob(f"*/*/{FRAGMENT_NAME}")  # sub-packages, e.g. dossiers/slips
+    for fragment in sorted([*package_dir.glob(f"*/{FRAGMENT_NAME}"), *nested]):
         with fragment.open("rb") as handle:
             catalog = read_po(handle, locale="vi", charset="utf-8")
         for message in catalog:

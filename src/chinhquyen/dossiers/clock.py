@@ -1,0 +1,60 @@
+"""The working-time calendar, as the dossier services use it.
+
+Every deadline is working time (``chinhquyen.worktime.calendar``): a working day is the
+configured office hours (default 07:30–11:30 and 13:30–17:00, i.e. 7.5 hours) on a day that is
+neither a weekend, a public holiday nor an announced day off. This module only adapts names and
+converts the legal time of a procedure; it holds no calendar of its own.
+"""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from chinhquyen.worktime import calendar
+
+
+def add_days(start: datetime, days: int) -> datetime:
+    return calendar.add_working_time(start, days=int(days))
+
+
+def add_hours(start: datetime, hours: int | float | Decimal) -> datetime:
+    return calendar.add_working_time(start, hours=Decimal(hours))
+
+
+def add_duration(start: datetime, duration: timedelta) -> datetime:
+    return calendar.add_working_time(start, hours=Decimal(duration.total_seconds()) / 3600)
+
+
+def add_legal_time(start: datetime, amount: Decimal, unit: str) -> datetime:
+    """``amount`` working days (same clock time on the N-th day) or working hours after start.
+
+    A fractional number of days (e.g. 0.5) is converted to hours with the length of a
+    working day on the start date.
+    """
+    from chinhquyen.procedures.choices import TimeUnit
+
+    amount = Decimal(amount)
+    if unit == TimeUnit.WORKING_HOURS:
+        return add_hours(start, amount)
+    if amount == amount.to_integral_value():
+        return add_days(start, int(amount))
+    day = calendar.to_local(start).date()
+    length = calendar.working_day_length(day)
+    return add_hours(start, amount * Decimal(length.total_seconds()) / 3600)
+
+
+def between(a: datetime, b: datetime) -> timedelta:
+    """Working time from ``a`` to ``b`` (negative when ``b`` is earlier)."""
+    return calendar.working_time_between(a, b)
+
+
+def next_working_instant(moment: datetime) -> datetime:
+    return calendar.next_working_instant(moment)
+
+
+def start_of_next_working_day(moment: datetime) -> datetime:
+    return calendar.start_of_next_working_day(moment)
+
+
+def local(moment: datetime) -> datetime:
+    """``moment`` as naive Asia/Ho_Chi_Minh wall-clock time."""
+    return calendar.to_local(moment)

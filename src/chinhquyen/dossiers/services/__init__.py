@@ -1,0 +1,38 @@
+"""Dossier services, split by use case. Import from here::
+
+from chinhquyen.dossiers.services import receive_dossier, transition
+"""
+
+from chinhquyen.dossiers.services.access import access_dossier
+from chinhquyen.dossiers.services.evaluation import record_evaluation, score_dossier, score_period
+from chinhquyen.dossiers.services.intake import receive_dossier, rule_set_in_force
+from chinhquyen.dossiers.services.lateness import (
+    dossier_outcome,
+    flag_overdue,
+    is_at_risk,
+    median_step_seconds,
+    step_outcome,
+)
+from chinhquyen.dossiers.services.payments import is_paid, record_payment
+from chinhquyen.dossiers.services.queries import public_status, queue, timeline
+from chinhquyen.dossiers.services.transitions import transition
+
+__all__ = [
+    "access_dossier",
+    "dossier_outcome",
+    "flag_overdue",
+    "is_at_risk",
+    "is_paid",
+    "median_step_seconds",
+    "public_status",
+    "queue",
+    "receive_dossier",
+    "record_evaluation",
+    "record_payment",
+    "rule_set_in_force",
+    "score_dossier",
+    "score_period",
+    "step_outcome",
+    "timeline",
+    "transition",
+]

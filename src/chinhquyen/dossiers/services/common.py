@@ -1,0 +1,113 @@
+"""Helpers shared by the dossier services (events, step runs, notifications, timeliness)."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from chinhquyen.dossiers import clock
+from chinhquyen.dossiers.choices import Outcome
+from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStepRun, Notification
+
+
+def actor_name(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return (getattr(user, "full_name", "") or user.get_username())[:255]
+
+
+def actor_or_none(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user
+
+
+def make_event(dossier: Dossier, type_: str, *, at: datetime, acting_user=None, **fields):
+    return DossierEvent(
+        dossier=dossier,
+        type=type_,
+        at=at,
+        actor=actor_or_none(acting_user),
+        actor_name=actor_name(acting_user),
+        **fields,
+    )
+
+
+def add_event(dossier: Dossier, type_: str, *, at: datetime, acting_user=None, **fields):
+    event = make_event(dossier, type_, at=at, acting_user=acting_user, **fields)
+    event.save()
+    return event
+
+
+def outcome_for(finished_at: datetime, due_at: datetime) -> str:
+    """Early / on time / late (Circular 01/2018 Art. 13 indicators 1–2).
+
+    Late: finished after the deadline instant. Early: finished on a calendar day before the
+    deadline's day (local time). Otherwise (the same day, not after the instant): on time.
+    """
+    if finished_at > due_at:
+        return Outcome.LATE
+    if clock.local(finished_at).date() < clock.local(due_at).date():
+        return Outcome.EARLY
+    return Outcome.ON_TIME
+
+
+def new_step_run(dossier: Dossier, step, agency, *, started_at: datetime) -> DossierStepRun:
+    return DossierStepRun(
+        dossier=dossier,
+        step=step,
+        agency=agency,
+        started_at=started_at,
+        due_at=clock.add_hours(started_at, step.allotted_hours),
+    )
+
+
+def close_run(run: DossierStepRun | None, *, at: datetime, acting_user, action: str) -> dict:
+    """Finish the open step run; returns facts for the event's data."""
+    if run is None:
+        return {}
+    run.finished_at = max(at, run.started_at)
+    run.finished_by = actor_or_none(acting_user)
+    run.action = action
+    used = clock.between(run.started_at, run.finished_at)
+    run.working_seconds = max(int(used.total_seconds()), 0)
+    run.outcome = outcome_for(run.finished_at, run.due_at)
+    run.save()
+    return {
+        "step_run": run.pk,
+        "step_working_seconds": run.working_seconds,
+        "step_due_at": run.due_at.isoformat(),
+        "step_outcome": run.outcome,
+    }
+
+
+def open_run(dossier: Dossier) -> DossierStepRun | None:
+    return (
+        DossierStepRun.objects.filter(dossier=dossier, finished_at__isnull=True)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+
+
+def notify_applicant(dossier: Dossier, kind: str, message: str, *, at: datetime) -> Notification:
+    """An outbox row for the applicant; delivery (SMS / e-mail) happens after commit."""
+    notification = Notification.objects.create(
+        dossier=dossier,
+        kind=kind,
+        recipient=dossier.applicant_user,
+        phone=dossier.applicant_phone,
+        email=dossier.applicant_email,
+        message=message,
+        created_at=at,
+    )
+    transaction.on_commit(lambda: dispatch_notification(notification.pk))
+    return notification
+
+
+def dispatch_notification(pk: int) -> None:
+    """Hand a notification to the delivery channel (none is configured: mark it as sent).
+
+    The SMS / e-mail gateway is a later issue; the row is the outbox and keeps the message.
+    """
+    from django.utils import timezone
+
+    Notification.objects.filter(pk=pk, sent_at__isnull=True).update(sent_at=timezone.now())

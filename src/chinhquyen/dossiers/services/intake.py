@@ -1,0 +1,346 @@
+"""Dossier intake (Decree 61/2018 Arts. 17–18, 26; Circular 01/2018 Art. 19).
+
+``receive_dossier`` checks the components against the procedure version in force, gives the
+dossier its code (receiving agency's QCVN 102 code, date, gap-free daily sequence), computes the
+appointed return time from the working-time calendar and opens the first process step.
+
+The clock starts at the time on the receipt slip (``received_at``). A paper dossier (counter,
+post) received after the rule set's cut-off (15:00) is handed over to the processing agency at
+the start of the next working day (Art. 18): the first step starts then, the legal deadline
+still counts from receipt.
+"""
+
+import re
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.audit.services import log_action
+from chinhquyen.dossiers import clock
+from chinhquyen.dossiers.choices import ApplicantKind, Channel, DossierStatus, EventType
+from chinhquyen.dossiers.exceptions import IntakeRefused, PermissionDenied
+from chinhquyen.dossiers.models import (
+    DailySequence,
+    Dossier,
+    DossierAgency,
+    DossierAttachment,
+    DossierEvent,
+    DossierStepRun,
+    OneStopRuleSet,
+    Payment,
+)
+from chinhquyen.dossiers.services.access import bilingual, holds_permission, is_citizen
+from chinhquyen.dossiers.services.common import actor_or_none, make_event, new_step_run
+from chinhquyen.dossiers.uploads import CheckedFile, check_upload
+
+PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
+ID_RE = re.compile(r"^[0-9A-Za-z-]{6,20}$")
+APPLICANT_FIELDS = ("kind", "name", "id_number", "phone", "email", "address", "unit", "user")
+
+
+def rule_set_in_force(at: datetime | None = None) -> OneStopRuleSet:
+    """The one-stop rule set with the greatest ``effective_from`` not after ``at``."""
+    at = at or timezone.now()
+    rule_set = OneStopRuleSet.objects.filter(effective_from__lte=at).order_by("-effective_from")
+    found = rule_set.first()
+    if found is None:
+        raise IntakeRefused(
+            bilingual(_("No one-stop rule set is in force at %(at)s."), at=at.isoformat()),
+            code="no_rule_set",
+        )
+    return found
+
+
+def next_sequence_number(agency_code: str, day) -> int:
+    """Take the next number of ``agency_code`` on ``day``, locking the counter row.
+
+    Call inside the intake transaction: the row stays locked (``SELECT … FOR UPDATE`` on
+    PostgreSQL; SQLite transactions here begin IMMEDIATE and hold the write lock) until commit,
+    so concurrent intakes queue, and a rolled-back intake gives its number back.
+    """
+    DailySequence.objects.bulk_create(
+        [DailySequence(agency_code=agency_code, day=day, last_number=0)], ignore_conflicts=True
+    )
+    row = DailySequence.objects.select_for_update().get(agency_code=agency_code, day=day)
+    DailySequence.objects.filter(pk=row.pk).update(last_number=F("last_number") + 1)
+    return row.last_number + 1
+
+
+def format_code(rule_set: OneStopRuleSet, agency_code: str, day, number: int) -> str:
+    return rule_set.code_format.format(
+        agency=agency_code, yymmdd=day.strftime("%y%m%d"), seq=number
+    )
+
+
+def _clean_applicant(applicant: dict) -> dict:
+    unknown = set(applicant) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise IntakeRefused(
+            bilingual(
+                _("Unknown applicant fields: %(fields)s."), fields=", ".join(sorted(unknown))
+            ),
+            code="applicant_invalid",
+        )
+    errors: dict[str, str] = {}
+    name = str(applicant.get("name") or "").strip()
+    kind = applicant.get("kind") or ApplicantKind.INDIVIDUAL
+    phone = re.sub(r"[\s.()-]", "", str(applicant.get("phone") or ""))
+    id_number = str(applicant.get("id_number") or "").strip()
+    if not name:
+        errors["name"] = bilingual(_("The applicant's name is required."))
+    if kind not in ApplicantKind.values:
+        errors["kind"] = bilingual(_("The applicant kind is not valid."))
+    if phone and not PHONE_RE.match(phone):
+        errors["phone"] = bilingual(_("The phone number “%(value)s” is not valid."), value=phone)
+    if id_number and not ID_RE.match(id_number):
+        errors["id_number"] = bilingual(
+            _("The ID number “%(value)s” is not valid."), value=id_number
+        )
+    if not phone and not id_number:
+        errors["phone"] = bilingual(
+            _("Give the applicant's phone number or ID number (needed to look the dossier up).")
+        )
+    if errors:
+        raise IntakeRefused(
+            " ".join(errors.values()), code="applicant_invalid", details={"fields": errors}
+        )
+    return {
+        "applicant_kind": kind,
+        "applicant_name": name[:255],
+        "applicant_id_number": id_number,
+        "applicant_phone": phone,
+        "applicant_email": str(applicant.get("email") or "").strip()[:254],
+        "applicant_address": str(applicant.get("address") or "").strip()[:500],
+        "applicant_unit": applicant.get("unit"),
+        "applicant_user": applicant.get("user"),
+    }
+
+
+def _normalise_components(components) -> list[tuple[object, object]]:
+    pairs = []
+    for item in components or []:
+        if isinstance(item, dict):
+            pairs.append((item.get("component"), item.get("file")))
+        else:
+            component, uploaded = item
+            pairs.append((component, uploaded))
+    return pairs
+
+
+def check_components(version, components) -> list[tuple[object, CheckedFile]]:
+    """Check every file and that each required component of ``version`` has one."""
+    from chinhquyen.procedures.choices import ComponentRequirement
+
+    checked: list[tuple[object, CheckedFile]] = []
+    own = {c.pk: c for c in version.components.all()}
+    for component, uploaded in _normalise_components(components):
+        if component is not None and component.pk not in own:
+            raise IntakeRefused(
+                bilingual(
+                    _("The component “%(name)s” does not belong to this procedure version."),
+                    name=str(component),
+                ),
+                code="component_unknown",
+            )
+        if uploaded is None:
+            continue
+        checked.append((component, check_upload(uploaded, label=str(component or ""))))
+    present = {component.pk for component, _file in checked if component is not None}
+    missing = [
+        c
+        for c in own.values()
+        if c.requirement == ComponentRequirement.REQUIRED and c.pk not in present
+    ]
+    if missing:
+        names = [c.name for c in sorted(missing, key=lambda c: (c.order, c.pk))]
+        raise IntakeRefused(
+            bilingual(
+                _("The dossier is incomplete; missing required components: %(names)s."),
+                names="; ".join(names),
+            ),
+            code="components_missing",
+            details={"missing": names},
+        )
+    return checked
+
+
+def hand_over_instant(rule_set: OneStopRuleSet, channel: str, received_at: datetime) -> datetime:
+    """When the dossier reaches the processing agency (Decree 61/2018 Art. 18)."""
+    if (
+        channel in Channel.paper()
+        and clock.local(received_at).time() >= rule_set.paper_transfer_cutoff
+    ):
+        return clock.start_of_next_working_day(received_at)
+    return received_at
+
+
+def receive_dossier(
+    *,
+    procedure,
+    receiving_agency,
+    channel: str,
+    applicant: dict,
+    components=(),
+    received_at: datetime | None = None,
+    acting_user,
+    processing_agency=None,
+    is_demo: bool = False,
+) -> Dossier:
+    """Receive a dossier; returns it, or raises ``IntakeRefused`` / ``UploadRefused`` /
+    ``PermissionDenied`` with nothing saved.
+
+    ``components``: ``[(ProcedureComponent | None, uploaded file), …]`` (or dicts with
+    ``component`` and ``file``). ``applicant``: ``kind``, ``name``, ``id_number``, ``phone``,
+    ``email``, ``address``, ``unit`` (AdministrativeUnit), ``user`` (citizen account).
+    ``processing_agency`` defaults to the receiving agency.
+    """
+    from chinhquyen.procedures.errors import NoProcessInForce, NoVersionInForce
+    from chinhquyen.procedures.services import process_in_force, version_in_force
+
+    if channel not in Channel.values:
+        raise IntakeRefused(bilingual(_("Unknown channel.")), code="channel_invalid")
+    online = channel in (Channel.ONLINE, Channel.NATIONAL_PORTAL)
+    if is_citizen(acting_user):
+        if not online:
+            raise PermissionDenied
+        applicant = {**applicant, "user": acting_user}
+    elif acting_user is not None and not holds_permission(
+        acting_user, "dossiers.add_dossier", receiving_agency
+    ):
+        raise PermissionDenied
+    received_at = received_at or timezone.now()
+    lead_agency = processing_agency or receiving_agency
+    agency_code = (receiving_agency.qcvn_code or "").strip()
+    if not agency_code:
+        raise IntakeRefused(
+            bilingual(
+                _("The receiving agency “%(agency)s” has no QCVN 102 code; set it first."),
+                agency=receiving_agency.name,
+            ),
+            code="agency_without_code",
+        )
+    try:
+        version = version_in_force(procedure, received_at)
+        process = process_in_force(procedure, lead_agency, received_at)
+    except (NoVersionInForce, NoProcessInForce) as exc:
+        raise IntakeRefused(str(exc), code="procedure_not_in_force") from exc
+    rule_set = rule_set_in_force(received_at)
+    applicant_fields = _clean_applicant(applicant)
+    checked = check_components(version, components)
+    steps = list(process.steps.order_by("order"))
+    if not steps:
+        raise IntakeRefused(bilingual(_("The internal process has no step.")), code="no_steps")
+    first = steps[0]
+    legal_due_at = clock.add_legal_time(received_at, version.processing_time, version.time_unit)
+    handed_over_at = hand_over_instant(rule_set, channel, received_at)
+    day = clock.local(received_at).date()
+    fees = list(version.fees.all())
+    first_agency = first.performer_agency or lead_agency
+
+    with transaction.atomic():
+        number = next_sequence_number(agency_code, day)
+        if number >= 10**rule_set.sequence_digits:
+            raise IntakeRefused(
+                bilingual(_("The daily dossier numbers of this agency are used up.")),
+                code="sequence_exhausted",
+            )
+        dossier = Dossier.objects.create(
+            code=format_code(rule_set, agency_code, day, number),
+            procedure=procedure,
+            procedure_version=version,
+            process=process,
+            rule_set=rule_set,
+            receiving_agency=receiving_agency,
+            receiving_agency_code=agency_code,
+            lead_agency=lead_agency,
+            current_agency=first_agency,
+            channel=channel,
+            status=DossierStatus.RECEIVED,
+            current_step=first,
+            received_by=actor_or_none(acting_user),
+            received_at=received_at,
+            handed_over_at=handed_over_at,
+            clock_started_at=received_at,
+            legal_due_at=legal_due_at,
+            original_due_at=legal_due_at,
+            due_at=legal_due_at,
+            is_demo=is_demo,
+            **applicant_fields,
+        )
+        agencies = {receiving_agency.pk, lead_agency.pk, first_agency.pk}
+        DossierAgency.objects.bulk_create(
+            [
+                DossierAgency(dossier=dossier, organisation_id=pk, since=received_at)
+                for pk in agencies
+            ]
+        )
+        events: list[DossierEvent] = [
+            make_event(
+                dossier,
+                EventType.RECEIVED,
+                at=received_at,
+                acting_user=acting_user,
+                to_agency=receiving_agency,
+                data={
+                    "code": dossier.code,
+                    "channel": channel,
+                    "procedure_version": version.pk,
+                    "rule_set": rule_set.code,
+                    "due_at": legal_due_at.isoformat(),
+                    "components": [c.pk for c, _f in checked if c is not None],
+                },
+            )
+        ]
+        if handed_over_at != received_at or first_agency.pk != receiving_agency.pk:
+            events.append(
+                make_event(
+                    dossier,
+                    EventType.HANDED_OVER,
+                    at=handed_over_at,
+                    acting_user=acting_user,
+                    step=first,
+                    from_agency=receiving_agency,
+                    to_agency=first_agency,
+                    data={"after_cutoff": handed_over_at != received_at},
+                )
+            )
+        DossierEvent.objects.bulk_create(events)
+        DossierStepRun.objects.bulk_create(
+            [new_step_run(dossier, first, first_agency, started_at=handed_over_at)]
+        )
+        if fees:
+            Payment.objects.bulk_create(
+                [
+                    Payment(dossier=dossier, fee=fee, name=fee.name, amount=fee.amount)
+                    for fee in fees
+                ]
+            )
+        for component, checked_file in checked:
+            attachment = DossierAttachment(
+                dossier=dossier,
+                component=component,
+                original_name=checked_file.name,
+                sha256=checked_file.sha256,
+                size=checked_file.size,
+                content_type=checked_file.content_type,
+                uploaded_at=received_at,
+                uploaded_by=actor_or_none(acting_user),
+            )
+            attachment.file.save(checked_file.name, ContentFile(checked_file.content), save=False)
+            attachment.save()
+        log_action(
+            "dossiers.receive_dossier",
+            target=dossier,
+            actor=acting_user,
+            details={
+                "code": dossier.code,
+                "channel": channel,
+                "due_at": legal_due_at.isoformat(),
+                "attachments": len(checked),
+            },
+        )
+    return dossier

@@ -1,0 +1,56 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_status_matches_code_and_phone_without_personal_data(client, receive):
+    dossier = receive()
+    response = client.get(f"/api/v1/public/dossiers/{dossier.code}", {"phone": "0912 345 678"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["code"] == dossier.code
+    assert body["status"] == "received"
+    assert body["agency"] == dossier.receiving_agency.name
+    assert [s["name"] for s in body["steps"]] == ["Receive"]
+    text = response.content.decode()
+    for personal in ("Ngô Thị Chi", "0912345678", "037190000123", "Trần Phú"):
+        assert personal not in text
+
+
+@pytest.mark.django_db
+def test_status_by_id_number(client, receive):
+    dossier = receive()
+    response = client.get(f"/api/v1/public/dossiers/{dossier.code}", {"id_number": "037190000123"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_wrong_phone_and_wrong_code_get_the_same_404(client, receive):
+    dossier = receive()
+    wrong_phone = client.get(f"/api/v1/public/dossiers/{dossier.code}", {"phone": "0999999999"})
+    wrong_code = client.get(
+        "/api/v1/public/dossiers/000.00.12.H37-260205-9999", {"phone": "0912345678"}
+    )
+    assert wrong_phone.status_code == wrong_code.status_code == 404
+    assert wrong_phone.content == wrong_code.content
+    assert wrong_phone.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_lookups_are_rate_limited(client, receive, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DOSSIER_STATUS_RATE_PER_MINUTE = 2
+    dossier = receive()
+    statuses = [
+        client.get(f"/api/v1/public/dossiers/{dossier.code}", {"phone": "0912345678"}).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_openapi_schema_lists_the_status_endpoint(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/public/dossiers/{code}" in schema["paths"]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from chinhquyen.dossiers import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("", views.queue_view, name="queue"),
+    path("receive/", views.intake_view, name="intake"),
+    path("<int:pk>/", views.detail_view, name="detail"),
+    path("<int:pk>/act/", views.act_view, name="act"),
+    path("<int:pk>/payments/<int:payment_pk>/", views.pay_view, name="pay"),
+    path("<int:pk>/evaluate/", views.evaluate_view, name="evaluate"),
+]

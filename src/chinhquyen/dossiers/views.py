@@ -1,0 +1,271 @@
+"""Back-office pages of the one-stop dossiers: work queues, counter intake, dossier page.
+
+Thin: every list is ``queue(user, name)`` (``Dossier.objects.restrict``), every detail is
+``access_dossier``, every change is a service call. Service errors become bilingual pages:
+``InvalidTransition`` → 409, ``PermissionDenied`` → 403, other refusals → 400.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from chinhquyen.accounts.scopes import ALL, organisation_scope
+from chinhquyen.directory.models import Official, Organisation
+from chinhquyen.directory.views import staff_required
+from chinhquyen.dossiers.choices import Action, DossierStatus
+from chinhquyen.dossiers.exceptions import DossierError
+from chinhquyen.dossiers.forms import ActionForm, IntakeForm, PaymentForm
+from chinhquyen.dossiers.models import Payment
+from chinhquyen.dossiers.services import (
+    access_dossier,
+    queue,
+    receive_dossier,
+    record_evaluation,
+    record_payment,
+    timeline,
+    transition,
+)
+from chinhquyen.dossiers.services.lateness import is_at_risk, median_step_seconds
+from chinhquyen.dossiers.services.queries import QUEUES, step_runs
+
+QUEUE_LABELS = {
+    "to_process": _("To process"),
+    "due_soon": _("Due soon"),
+    "overdue": _("Overdue"),
+    "awaiting_supplement": _("Waiting for supplement"),
+    "transferred": _("Transferred to another agency"),
+    "ready": _("Result ready"),
+    "all": _("All dossiers"),
+}
+
+
+def error_page(request, exc: DossierError, *, dossier=None):
+    return render(
+        request,
+        "dossiers/error.html",
+        {"error": exc, "dossier": dossier},
+        status=exc.status,
+    )
+
+
+@staff_required
+def queue_view(request):
+    name = request.GET.get("queue", "to_process")
+    if name not in QUEUES:
+        name = "to_process"
+    dossiers = queue(request.user, name)
+    page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dossiers/queue.html",
+        {
+            "page": page,
+            "queue": name,
+            "queues": [(key, QUEUE_LABELS[key]) for key in QUEUES],
+            "queue_label": QUEUE_LABELS[name],
+            "now": timezone.now(),
+        },
+    )
+
+
+def _intake_agencies(user):
+    scope = organisation_scope(user, "dossiers.add_dossier")
+    agencies = Organisation.objects.exclude(qcvn_code__isnull=True).exclude(qcvn_code="")
+    if scope is ALL:
+        return agencies.order_by("path")
+    if not scope:
+        return agencies.none()
+    return agencies.filter(path__in=scope).order_by("path")
+
+
+@staff_required
+def intake_view(request):
+    from chinhquyen.procedures.services import current_versions
+
+    agencies = list(_intake_agencies(request.user))
+    if not agencies:
+        raise PermissionDenied
+    versions = list(current_versions().select_related("procedure").order_by("name")[:500])
+    chosen = None
+    procedure_id = request.POST.get("procedure") or request.GET.get("procedure")
+    for version in versions:
+        if str(version.procedure_id) == str(procedure_id):
+            chosen = version
+    agency_id = request.POST.get("agency") or request.GET.get("agency")
+    agency = next((a for a in agencies if str(a.pk) == str(agency_id)), agencies[0])
+    components = list(chosen.components.all()) if chosen else []
+    form = IntakeForm(request.POST or None, request.FILES or None, components=components)
+    if request.method == "POST" and chosen and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dossier = receive_dossier(
+                procedure=chosen.procedure,
+                receiving_agency=agency,
+                channel=data["channel"],
+                applicant={
+                    "kind": data["applicant_kind"],
+                    "name": data["applicant_name"],
+                    "id_number": data["applicant_id_number"],
+                    "phone": data["applicant_phone"],
+                    "email": data["applicant_email"],
+                    "address": data["applicant_address"],
+                },
+                components=[
+                    (c, data.get(f"component_{c.pk}"))
+                    for c in components
+                    if data.get(f"component_{c.pk}")
+                ],
+                acting_user=request.user,
+            )
+        except DossierError as exc:
+            form.add_error(None, exc.message)
+            return render(
+                request,
+                "dossiers/intake.html",
+                {
+                    "form": form,
+                    "versions": versions,
+                    "chosen": chosen,
+                    "agencies": agencies,
+                    "agency": agency,
+                },
+                status=exc.status,
+            )
+        messages.success(request, _("Dossier received."))
+        return redirect(dossier)
+    return render(
+        request,
+        "dossiers/intake.html",
+        {
+            "form": form,
+            "versions": versions,
+            "chosen": chosen,
+            "agencies": agencies,
+            "agency": agency,
+        },
+    )
+
+
+@staff_required
+def detail_view(request, pk: int):
+    from chinhquyen.dossiers.models import Dossier
+
+    dossier = access_dossier(
+        request.user,
+        pk,
+        queryset=Dossier.objects.select_related(
+            "procedure",
+            "procedure_version",
+            "rule_set",
+            "receiving_agency",
+            "lead_agency",
+            "current_agency",
+            "current_step",
+            "assignee",
+        ).prefetch_related(
+            Prefetch("payments", queryset=Payment.objects.order_by("id")), "attachments"
+        ),
+    )
+    runs = step_runs(dossier)
+    open_runs = [r for r in runs if r.finished_at is None]
+    at_risk = False
+    if open_runs:
+        median = median_step_seconds(open_runs[-1].step_id)
+        at_risk = is_at_risk(open_runs[-1], median=median)
+    actions = []
+    if dossier.current_step_id and dossier.status in (
+        DossierStatus.RECEIVED,
+        DossierStatus.IN_PROCESSING,
+        DossierStatus.TRANSFERRED,
+    ):
+        actions = list(dossier.current_step.transitions.values_list("action", flat=True))
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "timeline": timeline(dossier),
+            "runs": runs,
+            "at_risk": at_risk,
+            "step_actions": [(a, Action(a).label) for a in actions],
+            "Action": Action,
+            "officials": Official.objects.filter(
+                organisation__path__startswith=dossier.current_agency.path
+            ).order_by("full_name")[:200],
+            "agencies": Organisation.objects.exclude(pk=dossier.current_agency_id).order_by("path")[
+                :300
+            ],
+            "payment_form": PaymentForm(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def act_view(request, pk: int):
+    dossier = access_dossier(request.user, pk)
+    form = ActionForm(request.POST, request.FILES)
+    if not form.is_valid() or form.cleaned_data["action"] not in Action.values:
+        return error_page(request, DossierError(str(_("The form is not valid."))), dossier=dossier)
+    data = form.cleaned_data
+    target = (
+        Organisation.objects.filter(pk=data["target_agency"]).first()
+        if data["target_agency"]
+        else None
+    )
+    assignee = Official.objects.filter(pk=data["assignee"]).first() if data["assignee"] else None
+    try:
+        transition(
+            dossier,
+            data["action"],
+            acting_user=request.user,
+            expected_version=data["version"],
+            note=data["note"],
+            target_agency=target,
+            assignee=assignee,
+            result_file=data["result_file"],
+            new_due_at=data["new_due_at"],
+            return_method=data["return_method"] or "",
+            tracking_number=data["tracking_number"],
+            postal_address=data["postal_address"],
+        )
+    except DossierError as exc:
+        return error_page(request, exc, dossier=dossier)
+    messages.success(request, _("Done."))
+    return redirect(dossier)
+
+
+@staff_required
+@require_POST
+def pay_view(request, pk: int, payment_pk: int):
+    dossier = access_dossier(request.user, pk)
+    payment = Payment.objects.filter(dossier=dossier, pk=payment_pk).first()
+    form = PaymentForm(request.POST)
+    if payment is None or not form.is_valid():
+        return error_page(request, DossierError(str(_("The form is not valid."))), dossier=dossier)
+    try:
+        record_payment(
+            payment,
+            method=form.cleaned_data["method"],
+            receipt_number=form.cleaned_data["receipt_number"],
+            acting_user=request.user,
+        )
+    except DossierError as exc:
+        return error_page(request, exc, dossier=dossier)
+    return redirect(dossier)
+
+
+@staff_required
+@require_POST
+def evaluate_view(request, pk: int):
+    dossier = access_dossier(request.user, pk)
+    try:
+        record_evaluation(dossier, ratings=request.POST.dict(), acting_user=request.user)
+    except DossierError as exc:
+        return error_page(request, exc, dossier=dossier)
+    return redirect(dossier)
