@@ -24,7 +24,7 @@ APT_TEST_PACKAGES := chromium fonts-liberation fonts-liberation2 libpango-1.0-0 
 # Debian packages the demo needs to run (Pango and Vietnamese-capable fonts for the PDF slips).
 APT_DEMO_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: help demo test lint format bench venv venv-test messages migrate demo-data clean apt-test
+.PHONY: help demo test lint format bench venv venv-test messages migrate demo-data clean apt-test apt-demo
 
 help:
 	@echo "make demo   - install into $(VENV), migrate var/chinhquyen.sqlite3, load the demo province, serve on http://$(HOST):$(PORT)"
@@ -56,7 +56,7 @@ messages: $(VENV)/.installed
 migrate: messages
 	$(CQ) migrate --noinput
 
-demo-data: migrate
+demo-data: apt-demo migrate
 	$(CQ) load_demo
 
 demo: demo-data
@@ -64,14 +64,22 @@ demo: demo-data
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(CQ) runserver --noreload $(HOST):$(PORT)
 
-apt-test:
-	@missing=""; for p in $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs the Debian packages named in $(1) that are missing (as root), else says which.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	  else echo "Missing Debian packages (install as root):$$missing; tests that need them are skipped"; fi; \
+	  else echo "Missing Debian packages (install them as root):$$missing"; fi; \
 	fi
+endef
+
+apt-test:
+	$(call apt_install,$(APT_TEST_PACKAGES) $(APT_DEMO_PACKAGES))
+
+apt-demo:
+	$(call apt_install,$(APT_DEMO_PACKAGES))
 
 test: apt-test $(VENV)/.installed-test
 	$(CQ) compile_translations

@@ -32,7 +32,7 @@ class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("update")
 
-    def _update(self, values):
+    def _update(self, *args, **kwargs):
         raise AppendOnlyError("update")
 
     def delete(self):
