@@ -1,24 +1,39 @@
-"""Dossier intake throughput (issue 3): `run(report)` from bench/run.py.
+"""Dossier intake throughput (issue 3): ``run(report)`` from bench/run.py.
 
-Threads each with their own connection receive dossiers for one agency and day; afterwards the
-codes are checked unique and gap-free. On SQLite writers queue on the single write lock.
+N writer threads, each with its own database connection (Django connections are per thread),
+receive counter dossiers through ``receive_dossier`` — as a one-stop officer, so the permission
+check, the version and process look-ups, the deadline, the daily sequence, the events, the step
+run, the fee line and the audit entry are all paid — for one agency on one day. Afterwards the
+codes of that agency and day are checked unique and gap-free (1…N, and the counter row says N).
+
+On SQLite every write transaction takes the single database write lock (BEGIN IMMEDIATE), so the
+writers queue: the figure is that of one writer. On PostgreSQL the writers also queue, on the
+daily-sequence row lock (per agency and day) and on the audit chain's advisory lock (global).
+
+Run alone: ``DATABASE_URL=postgres://…/bench .venv/bin/python bench/bench_dossiers.py`` (the
+database is migrated and written to; use a throw-away one), or through ``bench/run.py``.
 """
 
+import os
 import threading
 import time
 from decimal import Decimal
 
+WORKLOADS = ((1, 200), (8, 100), (32, 25))  # (writers, dossiers per writer)
+
 
 def _setup():
-    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: F401
     from django.utils import timezone
 
     from chinhquyen.accounts.choices import Role
+    from chinhquyen.accounts.services import assign_role
     from chinhquyen.directory.choices import OrganisationKind
     from chinhquyen.directory.models import Organisation
+    from chinhquyen.directory.services import create_official, create_organisation
     from chinhquyen.procedures.choices import ImplementingLevel, StepAction, VersionStatus
     from chinhquyen.procedures.models import (
         Procedure,
+        ProcedureFee,
         ProcedureField,
         ProcedureVersion,
         ProcessDefinition,
@@ -26,13 +41,30 @@ def _setup():
         ProcessTransition,
     )
 
-    root = Organisation.add_root(
-        name="Bench UBND", kind=OrganisationKind.PEOPLES_COMMITTEE, qcvn_code="000.00.99.H99"
+    agency = Organisation.objects.filter(qcvn_code="000.00.98.H98").first()
+    if agency is None:
+        agency = create_organisation(
+            name="Bench UBND", kind=OrganisationKind.PEOPLES_COMMITTEE, qcvn_code="000.00.98.H98"
+        )
+    # Eight communes of it, for the run where each writer has its own agency (own counter).
+    communes = []
+    for n in range(8):
+        code = f"000.00.{60 + n}.H98"
+        commune = Organisation.objects.filter(qcvn_code=code).first() or create_organisation(
+            parent=agency,
+            name=f"Bench UBND xã {n}",
+            kind=OrganisationKind.COMMUNE_COMMITTEE,
+            qcvn_code=code,
+        )
+        communes.append(commune)
+    officer = create_official(
+        username=f"bench_motcua_{time.time_ns()}", full_name="Bench Một Cửa", organisation=agency
     )
+    assign_role(official=officer, role=Role.ONE_STOP_OFFICER, organisation=agency)
     field, _ = ProcedureField.objects.get_or_create(code="BENCH", defaults={"name": "Bench"})
-    procedure = Procedure.objects.create(national_code="BENCH.1")
+    procedure = Procedure.objects.create(national_code=f"BENCH.{time.time_ns()}")
     effective = timezone.now() - timezone.timedelta(days=1)
-    ProcedureVersion.objects.create(
+    version = ProcedureVersion.objects.create(
         procedure=procedure,
         number=1,
         status=VersionStatus.PUBLISHED,
@@ -42,6 +74,7 @@ def _setup():
         level=ImplementingLevel.PROVINCE,
         processing_time=Decimal(5),
     )
+    ProcedureFee.objects.create(version=version, name="Lệ phí", amount=Decimal(50000))
     process = ProcessDefinition.objects.create(
         procedure=procedure, number=1, status=VersionStatus.PUBLISHED, effective_from=effective
     )
@@ -54,66 +87,118 @@ def _setup():
         allotted_hours=Decimal(8),
     )
     ProcessTransition.objects.create(step=step, action=StepAction.APPROVE)
-    return procedure, root
+    return procedure, agency, communes, officer.user
 
 
-def _run(procedure, agency, writers: int, per_writer: int) -> tuple[float, list[str]]:
+def _run(
+    procedure, agencies, user, writers: int, per_writer: int
+) -> tuple[float, float, list[str]]:
+    """Returns (wall seconds, client CPU seconds of this process, codes)."""
     from django.db import connections
 
     from chinhquyen.dossiers.services import receive_dossier
 
     codes: list[str] = []
-    errors: list[Exception] = []
+    errors: list[BaseException] = []
     lock = threading.Lock()
-    barrier = threading.Barrier(writers)
+    barrier = threading.Barrier(writers + 1)
 
-    def work():
-        barrier.wait()
+    def work(index: int) -> None:
+        from chinhquyen.accounts.models import User
+
         try:
-            for _ in range(per_writer):
+            actor = User.objects.get(pk=user.pk)  # this thread's connection is opened here
+            barrier.wait()
+            for i in range(per_writer):
                 dossier = receive_dossier(
                     procedure=procedure,
-                    receiving_agency=agency,
-                    channel="online",
-                    applicant={"name": "Bench", "phone": "0912345678"},
-                    acting_user=None,
+                    receiving_agency=agencies[index % len(agencies)],
+                    channel="counter",
+                    applicant={
+                        "name": "Nguyễn Văn Bench",
+                        "id_number": f"008090{index:03d}{i:03d}",
+                        "phone": "0912345678",
+                        "address": "Phường Minh Xuân, tỉnh Tuyên Quang",
+                    },
+                    acting_user=actor,
                 )
                 with lock:
                     codes.append(dossier.code)
-        except Exception as exc:  # noqa: BLE001
+        except BaseException as exc:  # noqa: BLE001 (reported after the join)
             errors.append(exc)
+            if not barrier.broken:
+                barrier.abort()
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=work) for _ in range(writers)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    start, cpu = time.perf_counter(), time.process_time()
+    for thread in threads:
+        thread.join()
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     if errors:
         raise errors[0]
-    return elapsed, codes
+    return elapsed, cpu, codes
+
+
+def check_codes(agency_code: str, codes: list[str]) -> str:
+    """Codes unique, and per day numbered 1…N with the counter row at N (whole day in DB)."""
+    from chinhquyen.dossiers.models import DailySequence, Dossier
+
+    if len(set(codes)) != len(codes):
+        return "DUPLICATES"
+    problems = []
+    days = {code.rsplit("-", 2)[1] for code in codes}
+    for yymmdd in sorted(days):
+        prefix = f"{agency_code}-{yymmdd}-"
+        stored = sorted(
+            int(code.rsplit("-", 1)[1])
+            for code in Dossier.objects.filter(code__startswith=prefix).values_list(
+                "code", flat=True
+            )
+        )
+        counter = DailySequence.objects.get(
+            agency_code=agency_code,
+            day=f"20{yymmdd[:2]}-{yymmdd[2:4]}-{yymmdd[4:]}",
+        ).last_number
+        if stored != list(range(1, len(stored) + 1)) or counter != len(stored):
+            problems.append(yymmdd)
+    return "unique and gap-free" if not problems else f"GAPS on {', '.join(problems)}"
 
 
 def run(report) -> None:
     from django.db import connection
 
-    from chinhquyen.dossiers.models import Dossier
-
-    procedure, agency = _setup()
-    for writers, per_writer in ((8, 50), (32, 16)):
-        Dossier.objects.filter(procedure=procedure).count()
-        elapsed, codes = _run(procedure, agency, writers, per_writer)
-        by_day: dict[str, list[int]] = {}
-        for code in codes:
-            prefix, number = code.rsplit("-", 1)
-            by_day.setdefault(prefix, []).append(int(number))
-        ok = len(set(codes)) == len(codes) and all(
-            sorted(n) == list(range(sorted(n)[0], sorted(n)[0] + len(n))) for n in by_day.values()
-        )
+    procedure, agency, communes, user = _setup()
+    vendor = connection.vendor
+    note = ", single write lock" if vendor == "sqlite" else ""
+    runs = [(writers, per_writer, [agency], "one agency") for writers, per_writer in WORKLOADS]
+    runs.append((8, 100, communes, "8 agencies"))
+    for writers, per_writer, agencies, where in runs:
+        elapsed, cpu, codes = _run(procedure, agencies, user, writers, per_writer)
+        verdicts = {
+            check_codes(a.qcvn_code, [c for c in codes if c.startswith(a.qcvn_code + "-")])
+            for a in agencies
+        }
         report(
-            f"dossier intake, {writers} writers ({connection.vendor})",
-            f"{len(codes) / elapsed:.0f} dossiers/s; codes unique and gap-free: {ok}",
+            f"dossier intake, {writers} writers, {where} ({vendor}{note})",
+            f"{len(codes) / elapsed:.0f} dossiers/s ({len(codes)} in {elapsed:.2f} s, client "
+            f"CPU {cpu / len(codes) * 1000:.1f} ms/dossier); codes {' / '.join(sorted(verdicts))}",
         )
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    os.environ.setdefault("CHINHQUYEN_VAR_DIR", tempfile.mkdtemp(prefix="chinhquyen-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chinhquyen.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    run(lambda name, value: print(f"{name:<58} {value}", flush=True))

@@ -225,6 +225,8 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "ChinhQuyen")
 PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Tuyên Quang")
+# Absolute base of public links printed outside a request (the QR code of the slips).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chinhquyen.dossiers import views
+from chinhquyen.dossiers import views, views_slips
 
 app_name = "dossiers"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/act/", views.act_view, name="act"),
     path("<int:pk>/payments/<int:payment_pk>/", views.pay_view, name="pay"),
     path("<int:pk>/evaluate/", views.evaluate_view, name="evaluate"),
+    path("<int:pk>/slips/<slug:kind>/", views_slips.dossier_slip_view, name="slip"),
+    path("slips/register/", views_slips.register_view, name="slip_register"),
 ]

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from chinhquyen.accounts.choices import Role
 from chinhquyen.accounts.scopes import ALL, organisation_scope
 from chinhquyen.directory.models import Official, Organisation
 from chinhquyen.directory.views import staff_required
 from chinhquyen.dossiers.choices import Action, DossierStatus
 from chinhquyen.dossiers.exceptions import DossierError
-from chinhquyen.dossiers.forms import ActionForm, IntakeForm, PaymentForm
-from chinhquyen.dossiers.models import Payment
+from chinhquyen.dossiers.forms import ActionForm, EvaluationForm, IntakeForm, PaymentForm
+from chinhquyen.dossiers.models import Evaluation, Payment
 from chinhquyen.dossiers.services import (
     access_dossier,
     queue,
@@ -30,13 +31,19 @@ from chinhquyen.dossiers.services import (
     timeline,
     transition,
 )
-from chinhquyen.dossiers.services.lateness import is_at_risk, median_step_seconds
-from chinhquyen.dossiers.services.queries import QUEUES, step_runs
+from chinhquyen.dossiers.services.access import bilingual
+from chinhquyen.dossiers.services.lateness import (
+    dossier_outcome,
+    is_at_risk,
+    median_step_seconds,
+)
+from chinhquyen.dossiers.services.queries import QUEUES, annotate_risk, step_runs
 
 QUEUE_LABELS = {
     "to_process": _("To process"),
     "due_soon": _("Due soon"),
     "overdue": _("Overdue"),
+    "flagged": _("Overdue without an apology"),
     "awaiting_supplement": _("Waiting for supplement"),
     "transferred": _("Transferred to another agency"),
     "ready": _("Result ready"),
@@ -58,8 +65,15 @@ def queue_view(request):
     name = request.GET.get("queue", "to_process")
     if name not in QUEUES:
         name = "to_process"
-    dossiers = queue(request.user, name)
+    now = timezone.now()
+    dossiers = queue(request.user, name, now=now)
     page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
+    annotate_risk(list(page.object_list), now=now)
+    flagged = (
+        queue(request.user, "flagged", now=now).count()
+        if holds_any_role(request.user, (Role.AGENCY_LEADER, Role.DIVISION_LEADER))
+        else 0
+    )
     return render(
         request,
         "dossiers/queue.html",
@@ -68,9 +82,37 @@ def queue_view(request):
             "queue": name,
             "queues": [(key, QUEUE_LABELS[key]) for key in QUEUES],
             "queue_label": QUEUE_LABELS[name],
-            "now": timezone.now(),
+            "now": now,
+            "flagged_count": flagged,
         },
     )
+
+
+def holds_any_role(user, roles) -> bool:
+    from chinhquyen.accounts.scopes import roles_of
+
+    return bool(set(roles) & roles_of(user))
+
+
+def _address_units(agency):
+    """Current communes / wards of the agency's province (the applicant's address unit)."""
+    from django.conf import settings
+
+    from chinhquyen.directory.choices import UnitLevel
+    from chinhquyen.directory.models import AdministrativeUnit
+
+    province = agency.administrative_unit if agency.administrative_unit_id else None
+    while province is not None and province.level != UnitLevel.PROVINCE:
+        province = province.parent
+    if province is None:
+        province = AdministrativeUnit.objects.filter(
+            level=UnitLevel.PROVINCE, is_historic=False, name__icontains=settings.PROVINCE_NAME
+        ).first()
+    if province is None:
+        return AdministrativeUnit.objects.none()
+    return AdministrativeUnit.objects.filter(
+        parent=province, is_historic=False, level=UnitLevel.COMMUNE
+    ).order_by("name")
 
 
 def _intake_agencies(user):
@@ -85,70 +127,76 @@ def _intake_agencies(user):
 
 @staff_required
 def intake_view(request):
+    """Counter intake by a one-stop officer (counter or post): choose the agency and the
+    procedure, enter the applicant and upload each component; lands on the dossier page.
+    A refusal re-shows the form (400) with bilingual messages next to the fields; nothing is
+    saved."""
     from chinhquyen.procedures.services import current_versions
 
-    agencies = list(_intake_agencies(request.user))
+    agencies = list(_intake_agencies(request.user).select_related("administrative_unit"))
     if not agencies:
         raise PermissionDenied
     versions = list(current_versions().select_related("procedure").order_by("name")[:500])
-    chosen = None
     procedure_id = request.POST.get("procedure") or request.GET.get("procedure")
-    for version in versions:
-        if str(version.procedure_id) == str(procedure_id):
-            chosen = version
+    chosen = next((v for v in versions if str(v.procedure_id) == str(procedure_id)), None)
     agency_id = request.POST.get("agency") or request.GET.get("agency")
     agency = next((a for a in agencies if str(a.pk) == str(agency_id)), agencies[0])
-    components = list(chosen.components.all()) if chosen else []
-    form = IntakeForm(request.POST or None, request.FILES or None, components=components)
-    if request.method == "POST" and chosen and form.is_valid():
-        data = form.cleaned_data
-        try:
-            dossier = receive_dossier(
-                procedure=chosen.procedure,
-                receiving_agency=agency,
-                channel=data["channel"],
-                applicant={
-                    "kind": data["applicant_kind"],
-                    "name": data["applicant_name"],
-                    "id_number": data["applicant_id_number"],
-                    "phone": data["applicant_phone"],
-                    "email": data["applicant_email"],
-                    "address": data["applicant_address"],
-                },
-                components=[
-                    (c, data.get(f"component_{c.pk}"))
-                    for c in components
-                    if data.get(f"component_{c.pk}")
-                ],
-                acting_user=request.user,
-            )
-        except DossierError as exc:
-            form.add_error(None, exc.message)
-            return render(
-                request,
-                "dossiers/intake.html",
-                {
-                    "form": form,
-                    "versions": versions,
-                    "chosen": chosen,
-                    "agencies": agencies,
-                    "agency": agency,
-                },
-                status=exc.status,
-            )
-        messages.success(request, _("Dossier received."))
-        return redirect(dossier)
-    return render(
-        request,
-        "dossiers/intake.html",
-        {
-            "form": form,
-            "versions": versions,
-            "chosen": chosen,
-            "agencies": agencies,
-            "agency": agency,
-        },
+    components = list(chosen.components.order_by("order", "pk")) if chosen else []
+    form = IntakeForm(
+        request.POST or None,
+        request.FILES or None,
+        components=components,
+        units=_address_units(agency),
     )
+    context = {
+        "form": form,
+        "versions": versions,
+        "chosen": chosen,
+        "agencies": agencies,
+        "agency": agency,
+    }
+    if request.method != "POST":
+        return render(request, "dossiers/intake.html", context)
+    if chosen is None:
+        form.is_valid()
+        form.add_error(None, bilingual(_("Choose the procedure first.")))
+        return render(request, "dossiers/intake.html", context, status=400)
+    if not form.is_valid():
+        return render(request, "dossiers/intake.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        dossier = receive_dossier(
+            procedure=chosen.procedure,
+            receiving_agency=agency,
+            channel=data["channel"],
+            applicant={
+                "kind": data["applicant_kind"],
+                "name": data["applicant_name"],
+                "id_number": data["applicant_id_number"],
+                "phone": data["applicant_phone"],
+                "email": data["applicant_email"],
+                "address": data["applicant_address"],
+                "unit": data["applicant_unit"],
+            },
+            components=[
+                (c, data.get(f"component_{c.pk}"))
+                for c in components
+                if data.get(f"component_{c.pk}")
+            ],
+            acting_user=request.user,
+        )
+    except DossierError as exc:
+        form.add_service_error(exc)
+        return render(request, "dossiers/intake.html", context, status=exc.status)
+    messages.success(
+        request,
+        bilingual(
+            _("Dossier %(code)s received; due %(due)s."),
+            code=dossier.code,
+            due=(timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y")),
+        ),
+    )
+    return redirect(dossier)
 
 
 @staff_required
@@ -172,6 +220,8 @@ def detail_view(request, pk: int):
         ),
     )
     runs = step_runs(dossier)
+    evaluation = Evaluation.objects.filter(dossier=dossier).first()
+    can_evaluate = dossier.status == DossierStatus.RETURNED and evaluation is None
     open_runs = [r for r in runs if r.finished_at is None]
     at_risk = False
     if open_runs:
@@ -201,6 +251,9 @@ def detail_view(request, pk: int):
                 :300
             ],
             "payment_form": PaymentForm(),
+            "evaluation_form": EvaluationForm() if can_evaluate else None,
+            "evaluation": evaluation,
+            "lateness": dossier_outcome(dossier),
         },
     )
 
@@ -211,7 +264,9 @@ def act_view(request, pk: int):
     dossier = access_dossier(request.user, pk)
     form = ActionForm(request.POST, request.FILES)
     if not form.is_valid() or form.cleaned_data["action"] not in Action.values:
-        return error_page(request, DossierError(str(_("The form is not valid."))), dossier=dossier)
+        return error_page(
+            request, DossierError(bilingual(_("The form is not valid."))), dossier=dossier
+        )
     data = form.cleaned_data
     target = (
         Organisation.objects.filter(pk=data["target_agency"]).first()
@@ -236,7 +291,7 @@ def act_view(request, pk: int):
         )
     except DossierError as exc:
         return error_page(request, exc, dossier=dossier)
-    messages.success(request, _("Done."))
+    messages.success(request, bilingual(_("Done.")))
     return redirect(dossier)
 
 
@@ -247,7 +302,9 @@ def pay_view(request, pk: int, payment_pk: int):
     payment = Payment.objects.filter(dossier=dossier, pk=payment_pk).first()
     form = PaymentForm(request.POST)
     if payment is None or not form.is_valid():
-        return error_page(request, DossierError(str(_("The form is not valid."))), dossier=dossier)
+        return error_page(
+            request, DossierError(bilingual(_("The form is not valid."))), dossier=dossier
+        )
     try:
         record_payment(
             payment,
@@ -263,9 +320,23 @@ def pay_view(request, pk: int, payment_pk: int):
 @staff_required
 @require_POST
 def evaluate_view(request, pk: int):
+    """The one-stop officer enters the applicant's rating from the paper form (Art. 31)."""
     dossier = access_dossier(request.user, pk)
+    form = EvaluationForm(request.POST)
+    if not form.is_valid():
+        return error_page(
+            request,
+            DossierError(
+                bilingual(
+                    _("These ratings are missing or out of range: %(fields)s."),
+                    fields=", ".join(str(form.fields[name].label) for name in form.errors),
+                )
+            ),
+            dossier=dossier,
+        )
     try:
-        record_evaluation(dossier, ratings=request.POST.dict(), acting_user=request.user)
+        record_evaluation(dossier, ratings=form.cleaned_data, acting_user=request.user)
     except DossierError as exc:
         return error_page(request, exc, dossier=dossier)
+    messages.success(request, bilingual(_("The rating was recorded.")))
     return redirect(dossier)

@@ -19,8 +19,10 @@ one is left alone.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -45,6 +47,9 @@ FROM_MEMORY = (
     "liệu quốc gia về thủ tục hành chính trước khi sử dụng. (Demo data from memory: check the "
     "code, time and fees against the national database.)"
 )
+# In force since the two-level local government (1 July 2025), so that the demo dossiers of the
+# last months (``chinhquyen.dossiers.demo``) find a version and a process in force.
+DEMO_IN_FORCE = datetime.datetime(2025, 7, 1, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 COMMUNES = ("x_minhxuan", "x_nongtien", "x_hagiang1", "x_yenson", "x_sonduong", "x_hamyen")
 REQ = ComponentRequirement.REQUIRED
 COND = ComponentRequirement.CONDITIONAL
@@ -761,7 +766,7 @@ def load_demo_procedures() -> dict[str, int]:
                 services.add_fee(
                     version, acting_user=None, kind=FeeKind(kind), name=name, amount=Decimal(amount)
                 )
-            services.publish_version(version, acting_user=None)
+            services.publish_version(version, effective_from=DEMO_IN_FORCE, acting_user=None)
             _publish_process(version.procedure, spec, orgs)
             created += 1
         log_action("procedures.load_demo_procedures", details={"created": created})

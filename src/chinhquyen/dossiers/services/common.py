@@ -1,7 +1,10 @@
 """Helpers shared by the dossier services (events, step runs, notifications, timeliness)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from chinhquyen.dossiers import clock
@@ -111,3 +114,28 @@ def dispatch_notification(pk: int) -> None:
     from django.utils import timezone
 
     Notification.objects.filter(pk=pk, sent_at__isnull=True).update(sent_at=timezone.now())
+
+
+@contextmanager
+def files_removed_on_error() -> Iterator[list]:
+    """Collects the storage names of files saved inside a service transaction and deletes
+    them when the block fails, so a refused or rolled-back action leaves no orphan file.
+
+    Use it *around* ``transaction.atomic()``: the files are removed after the rollback.
+    """
+    saved: list = []
+    try:
+        yield saved
+    except BaseException:
+        for field_file in saved:
+            try:
+                field_file.storage.delete(field_file.name)
+            except OSError:  # pragma: no cover - best effort, the error below matters more
+                pass
+        raise
+
+
+def save_file(field_file, name: str, content: bytes, saved: list) -> None:
+    """Save ``content`` into a ``FieldFile`` (model not saved) and remember it for cleanup."""
+    field_file.save(name, ContentFile(content), save=False)
+    saved.append(field_file)

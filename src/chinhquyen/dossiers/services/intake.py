@@ -13,7 +13,6 @@ still counts from receipt.
 import re
 from datetime import datetime
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -34,7 +33,13 @@ from chinhquyen.dossiers.models import (
     Payment,
 )
 from chinhquyen.dossiers.services.access import bilingual, holds_permission, is_citizen
-from chinhquyen.dossiers.services.common import actor_or_none, make_event, new_step_run
+from chinhquyen.dossiers.services.common import (
+    actor_or_none,
+    files_removed_on_error,
+    make_event,
+    new_step_run,
+    save_file,
+)
 from chinhquyen.dossiers.uploads import CheckedFile, check_upload
 
 PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
@@ -241,7 +246,7 @@ def receive_dossier(
     fees = list(version.fees.all())
     first_agency = first.performer_agency or lead_agency
 
-    with transaction.atomic():
+    with files_removed_on_error() as saved, transaction.atomic():
         number = next_sequence_number(agency_code, day)
         if number >= 10**rule_set.sequence_digits:
             raise IntakeRefused(
@@ -330,7 +335,7 @@ def receive_dossier(
                 uploaded_at=received_at,
                 uploaded_by=actor_or_none(acting_user),
             )
-            attachment.file.save(checked_file.name, ContentFile(checked_file.content), save=False)
+            save_file(attachment.file, checked_file.name, checked_file.content, saved)
             attachment.save()
         log_action(
             "dossiers.receive_dossier",

@@ -11,7 +11,6 @@ Every action writes its ``DossierEvent`` and one audit entry, in one transaction
 
 from datetime import datetime
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,12 +42,15 @@ from chinhquyen.dossiers.services.common import (
     actor_or_none,
     add_event,
     close_run,
+    files_removed_on_error,
     new_step_run,
     notify_applicant,
     open_run,
     outcome_for,
+    save_file,
 )
 from chinhquyen.dossiers.services.intake import check_components
+from chinhquyen.dossiers.uploads import check_upload
 
 # Which permission each action needs, and at which agency ("current" / "receiving" / "lead").
 ACTION_PERMISSIONS: dict[str, tuple[str, str]] = {
@@ -108,6 +110,8 @@ def _check_permission(dossier: Dossier, action: str, user) -> None:
     if user is None:  # the system itself (commands, tasks): trusted callers only
         return
     agencies = [_agency_for(dossier, where)]
+    if action == Action.COMMENT:  # anyone handling the dossier may comment
+        agencies += [dossier.receiving_agency, dossier.lead_agency]
     if where == "lead":
         agencies.append(dossier.current_agency)
     if action in Action.step_actions():
@@ -157,6 +161,8 @@ def _link_agency(dossier: Dossier, agency, at: datetime) -> None:
 
 
 def _move_to_step(dossier: Dossier, step, agency, at: datetime) -> None:
+    """Open ``step`` at ``agency``; a named assignment belongs to the step it was made at."""
+    dossier.assignee = None
     dossier.current_step = step
     dossier.current_agency = agency
     dossier.status = _status_at(dossier, agency)
@@ -167,6 +173,7 @@ def _move_to_step(dossier: Dossier, step, agency, at: datetime) -> None:
 def _finish(dossier: Dossier, at: datetime, status: str) -> None:
     dossier.status = status
     dossier.current_step = None
+    dossier.assignee = None
     dossier.result_ready_at = at
     dossier.outcome = outcome_for(at, dossier.legal_due_at)
 
@@ -228,11 +235,9 @@ def _step_action(dossier: Dossier, action: str, user, at: datetime, params: dict
     elif found.next_step is None:
         # The end of the process (forward or approve): the result is ready.
         if params["result_file"] is not None:
-            upload = params["result_file"]
-            upload.seek(0) if hasattr(upload, "seek") else None
-            dossier.result_file.save(
-                getattr(upload, "name", "result.pdf"), ContentFile(upload.read()), save=False
-            )
+            result = check_upload(params["result_file"], label=str(_("Result file")))
+            save_file(dossier.result_file, result.name, result.content, params["saved"])
+            data["result_file_sha256"] = result.sha256
         _finish(dossier, at, DossierStatus.RESULT_READY)
         notify_applicant(
             dossier,
@@ -299,7 +304,7 @@ def _receive_supplement(dossier: Dossier, user, at: datetime, params: dict) -> d
             uploaded_by=actor_or_none(user),
             is_supplement=True,
         )
-        attachment.file.save(checked_file.name, ContentFile(checked_file.content), save=False)
+        save_file(attachment.file, checked_file.name, checked_file.content, params["saved"])
         attachment.save()
     data = {
         "clock": rules.supplement_clock,
@@ -522,7 +527,8 @@ def transition(
         "postal_address": postal_address or "",
         "files": files,
     }
-    with transaction.atomic():
+    with files_removed_on_error() as saved, transaction.atomic():
+        params["saved"] = saved
         locked = (
             Dossier.objects.select_for_update(of=("self",))
             .select_related(
@@ -535,7 +541,9 @@ def transition(
             )
             .get(pk=dossier.pk)
         )
-        if expected_version is not None and locked.version != expected_version:
+        # A comment only adds an event: it neither changes the dossier nor goes stale.
+        changes_dossier = action != Action.COMMENT
+        if changes_dossier and expected_version is not None and locked.version != expected_version:
             raise StaleDossier(
                 bilingual(_("The dossier was changed by someone else; reload it and try again.")),
                 details={"version": locked.version},
@@ -550,8 +558,9 @@ def transition(
             data = _step_action(locked, action, acting_user, at, params)
         else:
             data = HANDLERS[action](locked, acting_user, at, params)
-        locked.version += 1
-        locked.save()
+        if changes_dossier:
+            locked.version += 1
+            locked.save()
         log_action(
             f"dossiers.{action}",
             target=locked,

@@ -43,15 +43,32 @@ def test_action_not_in_the_process_is_refused(receive, officer_an):
 
 
 @pytest.mark.django_db
-def test_stale_version_loses_with_a_reload_message(receive, officer_an):
+def test_stale_version_loses_with_a_reload_message(receive, officer_an, specialist_dung):
     dossier = receive()
     version = dossier.version
-    transition(dossier, "comment", acting_user=officer_an, note="Một", expected_version=version)
+    transition(dossier, "forward", acting_user=officer_an, expected_version=version)
     before = snapshot(dossier)
     with pytest.raises(StaleDossier) as lost:
-        transition(dossier, "comment", acting_user=officer_an, note="Hai", expected_version=version)
+        transition(dossier, "forward", acting_user=officer_an, expected_version=version)
     assert lost.value.status == 409 and lost.value.code == "dossier_changed"
     assert snapshot(dossier) == before
+
+
+@pytest.mark.django_db
+def test_a_comment_only_adds_an_event_and_never_goes_stale(receive, officer_an, leader_binh):
+    # Given a dossier whose page leader_binh loaded at version 1, then officer_an acted on it
+    dossier = receive()
+    seen_version = dossier.version
+    transition(dossier, "forward", acting_user=officer_an, expected_version=seen_version)
+    status, step, version, events = snapshot(dossier)
+    # When leader_binh comments from the old page
+    transition(
+        dossier, "comment", acting_user=leader_binh, note="Ưu tiên", expected_version=seen_version
+    )
+    # Then the comment is recorded and nothing else changes (not even the version)
+    assert snapshot(dossier) == (status, step, version, events + 1)
+    comment = dossier.events.order_by("-id").first()
+    assert (comment.type, comment.note, comment.actor) == ("commented", "Ưu tiên", leader_binh)
 
 
 @pytest.mark.django_db

@@ -64,8 +64,7 @@ def test_wrong_agency_gets_404_and_post_conflict_gets_409(
         {"action": "return_result", "version": dossier.version, "return_method": "counter"},
     )
     assert response.status_code == 409
-    stale = client.post(
-        f"/dossiers/{dossier.pk}/act/", {"action": "comment", "version": 999, "note": "x"}
-    )
+    stale = client.post(f"/dossiers/{dossier.pk}/act/", {"action": "forward", "version": 999})
     assert stale.status_code == 409
+    assert "reload" in stale.content.decode() and "tải lại" in stale.content.decode()
     assert dossier.events.count() == 1

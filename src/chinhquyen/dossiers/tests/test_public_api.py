@@ -54,3 +54,37 @@ def test_lookups_are_rate_limited(client, receive, settings):
 def test_openapi_schema_lists_the_status_endpoint(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/public/dossiers/{code}" in schema["paths"]
+
+
+def validate_against_openapi(schema: dict, path: str, status: int, body) -> None:
+    """Validate ``body`` against the response schema the OpenAPI document declares
+    (its ``#/components`` references resolve inside the wrapper)."""
+    from openapi_schema_validator import OAS31Validator, validate
+
+    operation = schema["paths"][path]["get"]
+    response_schema = operation["responses"][str(status)]["content"]["application/json"]["schema"]
+    validate(body, {**response_schema, "components": schema["components"]}, cls=OAS31Validator)
+
+
+@pytest.mark.django_db
+def test_responses_match_the_openapi_schema(client, receive, settings):
+    from django.core.cache import cache
+    from openapi_spec_validator import validate as validate_spec
+
+    cache.clear()
+    schema = client.get("/api/v1/openapi.json").json()
+    validate_spec(schema)
+    path = "/api/v1/public/dossiers/{code}"
+    dossier = receive()
+    ok = client.get(f"/api/v1/public/dossiers/{dossier.code}", {"phone": "0912345678"})
+    validate_against_openapi(schema, path, 200, ok.json())
+    assert set(ok.json()) >= {"code", "procedure", "agency", "status", "received_at", "due_at"}
+    assert set(ok.json()["steps"][0]) >= {"name", "started_at", "due_at", "finished_at"}
+    missing = client.get(f"/api/v1/public/dossiers/{dossier.code}", {"phone": "0999999999"})
+    validate_against_openapi(schema, path, 404, missing.json())
+    assert missing.json()["message_vi"] and missing.json()["message_en"]
+    settings.DOSSIER_STATUS_RATE_PER_MINUTE = 0
+    limited = client.get(f"/api/v1/public/dossiers/{dossier.code}", {"phone": "0912345678"})
+    assert limited.status_code == 429
+    validate_against_openapi(schema, path, 429, limited.json())
+    cache.clear()

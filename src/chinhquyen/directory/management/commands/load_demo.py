@@ -7,19 +7,41 @@ from chinhquyen.directory.demo import DemoRefused, load_demo
 class Command(BaseCommand):
     help = (
         "Load the demo province (Tuyên Quang): administrative units, the agency tree with "
-        "illustrative codes and one account per role. Development only; idempotent."
+        "illustrative codes, one account per role, the demo procedure catalogue and a few "
+        "hundred demo dossiers in every state. Development only; idempotent."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=300,
+            help="How many demo dossiers to create (default 300; 0 for none).",
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed of the dossiers.")
+
     def handle(self, *args, **options):
+        from chinhquyen.dossiers.demo import load_demo_dossiers
+        from chinhquyen.procedures.demo import load_demo_procedures
+
+        progress = options["verbosity"] > 0
         try:
             with audit_context(source="command", label="load_demo"):
-                summary = load_demo(progress=options["verbosity"] > 0)
+                summary = load_demo(progress=progress)
+                catalogue = load_demo_procedures()
+                dossiers = (
+                    load_demo_dossiers(options["dossiers"], seed=options["seed"], progress=progress)
+                    if options["dossiers"] > 0
+                    else {"created": 0}
+                )
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo province loaded: {summary['units_created']} new administrative units, "
                 f"{summary['organisations']} organisations, {summary['officials']} demo "
-                "accounts (see `chinhquyen demo_accounts`)."
+                f"accounts (see `chinhquyen demo_accounts`), {catalogue['created']} new "
+                f"procedures ({catalogue['procedures']} in the demo catalogue), "
+                f"{dossiers['created']} new demo dossiers."
             )
         )
