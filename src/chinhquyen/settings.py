@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "chinhquyen.procedures",
     "chinhquyen.worktime",
     "chinhquyen.dossiers",
+    "chinhquyen.signing",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,10 @@ USE_I18N = True
 USE_TZ = True
 # Vietnam Culture Day (24 Nov, holidays >= 0.109): legal basis UNCONFIRMED, so switchable.
 WORKTIME_OBSERVE_CULTURE_DAY = env_bool("WORKTIME_OBSERVE_CULTURE_DAY", True)
+# Digital signatures (docs/signing.md): an RFC 3161 time-stamping URL turns on PAdES B-LT;
+# stored PKCS#12 keys are sealed with a key derived from this setting (else from SECRET_KEY).
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+SIGNING_KEY_ENCRYPTION_KEY = os.environ.get("SIGNING_KEY_ENCRYPTION_KEY", "")
 
 # --- Files ----------------------------------------------------------------------------
 STATIC_URL = "static/"

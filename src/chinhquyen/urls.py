@@ -15,6 +15,7 @@ urlpatterns = [
     path("procedures/", include("chinhquyen.procedures.urls")),
     path("worktime/", include("chinhquyen.worktime.urls")),
     path("dossiers/", include("chinhquyen.dossiers.urls")),
+    path("signing/", include("chinhquyen.signing.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("chinhquyen.core.urls")),

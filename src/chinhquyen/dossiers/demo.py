@@ -127,6 +127,7 @@ STEP_ROLE_POSITIONS = {
     Role.AGENCY_LEADER: ("lanhdao", "Lãnh đạo cơ quan"),
 }
 PROGRESS_ACTIONS = (Action.APPROVE, Action.TRANSFER, Action.FORWARD)
+IN_HAND = (DossierStatus.RECEIVED, DossierStatus.IN_PROCESSING, DossierStatus.TRANSFERRED)
 
 
 def tiny_pdf(title: str, lines: list[str]) -> bytes:
@@ -487,8 +488,6 @@ class Builder:
             step = steps[index]
             ops.append(Op("progress", duration(step, factor)))
             index += 1
-            if index < len(steps) and steps[index].performer_role == Role.SPECIALIST:
-                ops.append(Op("assign", 0.1))
 
         def advance_to(code_or_role) -> None:
             while index < len(steps) and code_or_role not in (
@@ -668,6 +667,35 @@ class Builder:
             dossier = self._do(dossier, op, at, rng, one_stop)
         return dossier
 
+    def _hand_over(self, dossier: Dossier, by, at) -> Dossier:
+        """Name the official of the step the dossier has reached, as the one-stop software
+        does on every hand-over: a leader gives a specialist step to a specialist; other steps
+        go to the official holding the step's role (the work queues follow the assignee)."""
+        from chinhquyen.dossiers.services import transition
+        from chinhquyen.dossiers.services.access import holds_permission
+
+        if dossier.status not in IN_HAND or dossier.current_step is None:
+            return dossier
+        agency, role = dossier.current_agency, dossier.current_step.performer_role
+        assignee = self.official(agency, role)
+        if role == Role.SPECIALIST:
+            leader_role = (
+                Role.DIVISION_LEADER
+                if any(s.performer_role == Role.DIVISION_LEADER for s in self.steps_of(dossier))
+                else Role.AGENCY_LEADER
+            )
+            by, note = self.user(agency, leader_role), "Giao chuyên viên thụ lý."
+        else:
+            note = f"Chuyển {assignee.full_name} xử lý."
+            if not holds_permission(by, "dossiers.process_dossier", agency):
+                by = self.user(agency, Role.AGENCY_LEADER)  # one-stop officers do not assign
+        return transition(
+            dossier, Action.ASSIGN, acting_user=by, assignee=assignee, note=note, at=at
+        )
+
+    def steps_of(self, dossier: Dossier) -> list:
+        return next(e[3] for e in self.catalogue if e[1].pk == dossier.procedure_id)
+
     def _do(self, dossier: Dossier, op: Op, at, rng: random.Random, one_stop) -> Dossier:
         from chinhquyen.dossiers.services import record_evaluation, record_payment, transition
 
@@ -693,7 +721,7 @@ class Builder:
                 Action.APPROVE: "Đồng ý, ký duyệt kết quả.",
                 Action.TRANSFER: "Chuyển cơ quan phối hợp giải quyết (liên thông).",
             }
-            return transition(
+            dossier = transition(
                 dossier,
                 action,
                 acting_user=actor,
@@ -701,22 +729,7 @@ class Builder:
                 result_file=result_file,
                 at=at,
             )
-        if kind == "assign":
-            leader_role = (
-                Role.DIVISION_LEADER
-                if dossier.process.steps.filter(performer_role=Role.DIVISION_LEADER).exists()
-                else Role.AGENCY_LEADER
-            )
-            leader = self.user(dossier.current_agency, leader_role)
-            specialist = self.official(dossier.current_agency, Role.SPECIALIST)
-            return transition(
-                dossier,
-                Action.ASSIGN,
-                acting_user=leader,
-                assignee=specialist,
-                note="Giao chuyên viên thụ lý.",
-                at=at,
-            )
+            return self._hand_over(dossier, actor, at)
         if kind == Action.REQUEST_SUPPLEMENT:
             window_end = clock.add_days(
                 dossier.received_at, dossier.rule_set.supplement_window_working_days
@@ -754,7 +767,7 @@ class Builder:
                 )
                 for c in components
             ]
-            return transition(
+            dossier = transition(
                 dossier,
                 Action.RECEIVE_SUPPLEMENT,
                 acting_user=one_stop,
@@ -762,6 +775,7 @@ class Builder:
                 note="Công dân đã nộp bổ sung đầy đủ.",
                 at=at,
             )
+            return self._hand_over(dossier, one_stop, at)
         if kind == Action.ISSUE_APOLOGY:
             version = dossier.procedure_version
             days = int(legal_days(version))
@@ -789,13 +803,9 @@ class Builder:
                 if kind == Action.REJECT
                 else "Đề nghị chuyên viên rà soát lại thông tin trước khi trình."
             )
-            return transition(
-                dossier,
-                kind,
-                acting_user=self.user(dossier.current_agency, step.performer_role),
-                note=note,
-                at=at,
-            )
+            actor = self.user(dossier.current_agency, step.performer_role)
+            dossier = transition(dossier, kind, acting_user=actor, note=note, at=at)
+            return self._hand_over(dossier, actor, at)
         if kind == Action.WITHDRAW:
             return transition(
                 dossier,

@@ -204,8 +204,9 @@ def test_supplement_apology_refusal_and_control_sheet_follow_the_events(
     assert control["Content-Disposition"] == f'inline; filename="phieu-kiem-soat-{CODE}.pdf"'
     text = pdf_text(control.content)
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
-    assert "Sở B — Opinion" in text
-    assert "Đặng Văn Minh" in text
+    assert "Cơ quan phối hợp giải quyết hồ sơ: Sở B" in text
+    assert "Chuyển cơ quan khác (liên thông)" in text  # the transfer row's note
+    assert "Người nhận: Đặng Văn Minh" in text
 
     # and each of the four issues is audited once, by kind
     kinds = sorted(entry.details["kind"] for entry in print_entries(dossier))

@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SignatureRole(models.TextChoices):
+    """Whose signature it is (Decree 30/2020 Appendix I §II)."""
+
+    PERSONAL = "personal", _("Personal (competent signer)")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class KeyStorage(models.TextChoices):
+    PKCS12 = "pkcs12", _("Software key (PKCS#12 file, stored encrypted)")
+    PKCS11 = "pkcs11", _("Hardware token or HSM (PKCS#11)")
+
+
+class SignatureLevel(models.TextChoices):
+    """PAdES baseline level reached by a signature."""
+
+    B_B = "B-B", "PAdES B-B"
+    B_T = "B-T", "PAdES B-T"
+    B_LT = "B-LT", "PAdES B-LT"
+    B_LTA = "B-LTA", "PAdES B-LTA"

@@ -1,0 +1,50 @@
+"""Errors of the signing app: each carries a clear bilingual (Vietnamese + English) message.
+
+``SigningError`` is the base; views turn it into a 4xx and commands into ``CommandError``.
+Nothing is signed and the input PDF is left unchanged whenever one is raised.
+"""
+
+from django.utils.translation import gettext, override
+
+
+def bilingual(message: str, **params) -> str:
+    """``message`` (an English msgid) in Vietnamese, then in English: "vi (en)"."""
+    with override("vi"):
+        vi = gettext(message) % params
+    with override("en"):
+        en = gettext(message) % params
+    return vi if vi == en else f"{vi} ({en})"
+
+
+class SigningError(Exception):
+    """Base class: signing or verification refused, with a bilingual message."""
+
+    code = "signing_error"
+
+    def __init__(self, message: str, **params) -> None:
+        self.message = bilingual(message, **params)
+        super().__init__(self.message)
+
+
+class NotAPdfError(SigningError):
+    code = "not_a_pdf"
+
+
+class NoSigningKeyError(SigningError):
+    code = "no_signing_key"
+
+
+class CertificateRefusedError(SigningError):
+    """The signer's certificate is expired, not yet valid, revoked or not trusted."""
+
+    code = "certificate_refused"
+
+
+class KeyUnavailableError(SigningError):
+    """The key cannot be used: wrong PIN or passphrase, token absent, key not on the token."""
+
+    code = "key_unavailable"
+
+
+class PermissionDeniedError(SigningError):
+    code = "permission_denied"
