@@ -24,6 +24,7 @@ from chinhquyen.dossiers.forms import ActionForm, EvaluationForm, IntakeForm, Pa
 from chinhquyen.dossiers.models import Evaluation, Payment
 from chinhquyen.dossiers.services import (
     access_dossier,
+    permitted_actions,
     queue,
     receive_dossier,
     record_evaluation,
@@ -234,6 +235,8 @@ def detail_view(request, pk: int):
         DossierStatus.TRANSFERRED,
     ):
         actions = list(dossier.current_step.transitions.values_list("action", flat=True))
+    permitted = permitted_actions(dossier, request.user)
+    actions = [a for a in actions if a in permitted]
     return render(
         request,
         "dossiers/detail.html",
@@ -243,6 +246,7 @@ def detail_view(request, pk: int):
             "runs": runs,
             "at_risk": at_risk,
             "step_actions": [(a, Action(a).label) for a in actions],
+            "permitted": permitted,
             "Action": Action,
             "officials": Official.objects.filter(
                 organisation__path__startswith=dossier.current_agency.path

@@ -293,6 +293,7 @@ def validation_context(*, other_certs=(), fetching: bool = True):
 
 def check_signer_certificate(cert: x509.Certificate, chain: list[x509.Certificate], vc) -> None:
     """Refuse an expired, not-yet-valid, revoked or untrusted certificate (bilingual message)."""
+    from pyhanko.sign._session_scope import run_and_release
     from pyhanko_certvalidator import CertificateValidator
     from pyhanko_certvalidator.errors import (
         PathBuildingError,
@@ -316,7 +317,9 @@ def check_signer_certificate(cert: x509.Certificate, chain: list[x509.Certificat
         )
     validator = CertificateValidator(cert, intermediate_certs=chain, validation_context=vc)
     try:
-        asyncio.run(validator.async_validate_usage({"digital_signature"}))
+        # run_and_release closes the HTTP sessions inside this event loop, so the context can
+        # be reused by the signer in the next one.
+        asyncio.run(run_and_release(validator.async_validate_usage({"digital_signature"}), vc))
     except RevokedError as exc:
         raise CertificateRefusedError(
             "The certificate of %(name)s has been revoked: nothing was signed.", name=name

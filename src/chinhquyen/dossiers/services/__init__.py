@@ -15,7 +15,7 @@ from chinhquyen.dossiers.services.lateness import (
 )
 from chinhquyen.dossiers.services.payments import is_paid, record_payment
 from chinhquyen.dossiers.services.queries import public_status, queue, timeline
-from chinhquyen.dossiers.services.transitions import transition
+from chinhquyen.dossiers.services.transitions import permitted_actions, transition
 
 __all__ = [
     "access_dossier",
@@ -34,5 +34,6 @@ __all__ = [
     "score_period",
     "step_outcome",
     "timeline",
+    "permitted_actions",
     "transition",
 ]

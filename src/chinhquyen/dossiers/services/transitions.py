@@ -123,6 +123,24 @@ def _check_permission(dossier: Dossier, action: str, user) -> None:
         raise PermissionDenied
 
 
+def permitted_actions(dossier: Dossier, user) -> set[str]:
+    """The actions ``user`` holds the role for on ``dossier`` (its state is checked by the
+    page and, finally, by :func:`transition`): what the dossier page offers as forms."""
+    permitted = set()
+    for action in Action.values:
+        try:
+            _check_permission(dossier, action, user)
+        except PermissionDenied:
+            continue
+        if action in Action.step_actions() and (
+            dossier.current_step is None
+            or not holds_role(user, dossier.current_step.performer_role, dossier.current_agency)
+        ):
+            continue
+        permitted.add(action)
+    return permitted
+
+
 def _step_transition(dossier: Dossier, action: str):
     from chinhquyen.procedures.models import ProcessTransition
 

@@ -193,3 +193,25 @@ def test_pause_rule_resumes_with_the_remaining_time(receive, officer_an, special
     assert dossier.legal_due_at == dossier.due_at == at(2026, 2, 11, 9, 0)
     assert dossier.original_due_at == at(2026, 2, 9, 9, 0)
     assert dossier.legal_due_at - dossier.original_due_at == timedelta(days=2)
+
+
+@pytest.mark.django_db
+def test_the_page_offers_only_the_actions_the_official_holds_the_role_for(
+    client, login, receive, officer_an, specialist_dung
+):
+    dossier = receive()
+    transition(dossier, "forward", acting_user=officer_an, at=at(2026, 2, 5, 10, 0))
+
+    # At the specialist's review step the one-stop officer may not act on the step…
+    login(officer_an)
+    page = client.get(f"/dossiers/{dossier.pk}/").content.decode()
+    assert 'name="action" value="request_supplement"' not in page
+    assert 'name="action" value="transfer"' not in page
+    assert 'name="action" value="comment"' in page
+
+    # …while the specialist is offered exactly the step's actions.
+    login(specialist_dung)
+    page = client.get(f"/dossiers/{dossier.pk}/").content.decode()
+    for action in ("request_supplement", "transfer", "return"):
+        assert f'name="action" value="{action}"' in page
+    assert 'name="action" value="approve"' not in page

@@ -92,3 +92,36 @@ class TestPKI:
     def pkcs12(self, label: str, passphrase: bytes) -> bytes:
         """``label``'s certificate, key and chain (without the root) as PKCS#12."""
         return self.arch.package_pkcs12(label, password=passphrase)
+
+
+def minimal_pdf(pages: int = 1, text: str = "ChinhQuyen test document") -> bytes:
+    """A small valid A4 PDF (Helvetica text on each page), written by hand with a correct xref."""
+    safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    objects: list[bytes] = []
+    page_ids = [4 + 2 * i for i in range(pages)]
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    kids = " ".join(f"{pid} 0 R" for pid in page_ids)
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    for number in range(1, pages + 1):
+        stream = f"BT /F1 14 Tf 85 760 Td ({safe} - {number}) Tj ET".encode()
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {4 + 2 * (number - 1) + 1} 0 R >>"
+            .encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for index, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % index + body + b"\nendobj\n"
+    xref_at = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref_at,
+    )
+    return bytes(out)

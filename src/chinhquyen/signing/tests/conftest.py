@@ -1,0 +1,61 @@
+"""Fixtures for the signing tests: the test PKI on loopback, trust list and keys.
+
+``test_pki`` is started once per test process (certomancer's Animator serving OCSP, CRLs and
+the TSA on 127.0.0.1). ``pki_trusted`` puts the test root in the trust list; ``binh_key`` and
+``org_a_key`` are PKCS#12 keys imported through the service; ``with_tsa`` turns on B-LT.
+"""
+
+import pytest
+
+from chinhquyen.signing.choices import SignatureRole
+from chinhquyen.signing.testing import TestPKI, minimal_pdf
+
+P12_PASSPHRASE = "test-pass-2026"
+
+
+@pytest.fixture(scope="session")
+def test_pki():
+    pki = TestPKI.start()
+    yield pki
+    pki.stop()
+
+
+@pytest.fixture
+def pki_trusted(db, test_pki):
+    from chinhquyen.signing.services import add_trust_anchor
+
+    return add_trust_anchor(certificate=test_pki.certificate_pem("root"), name="Test root")
+
+
+@pytest.fixture
+def with_tsa(settings, test_pki):
+    settings.SIGNING_TSA_URL = test_pki.tsa_url
+    return test_pki.tsa_url
+
+
+def import_key(pki, label: str, *, user=None, organisation=None):
+    from chinhquyen.signing.services import import_pkcs12_key
+
+    role = SignatureRole.PERSONAL if user is not None else SignatureRole.ORGANISATION
+    return import_pkcs12_key(
+        data=pki.pkcs12(label, P12_PASSPHRASE.encode()),
+        passphrase=P12_PASSPHRASE,
+        role=role,
+        user=user,
+        organisation=organisation,
+    )
+
+
+@pytest.fixture
+def binh_key(test_pki, pki_trusted, leader_binh):
+    return import_key(test_pki, "leader-binh", user=leader_binh)
+
+
+@pytest.fixture
+def org_a_key(test_pki, pki_trusted, org_tree):
+    return import_key(test_pki, "org-a", organisation=org_tree.dept_a)
+
+
+@pytest.fixture
+def unsigned_pdf() -> bytes:
+    return minimal_pdf(pages=2, text="Quyet dinh so 12/QD-UBND")
