@@ -11,6 +11,10 @@
 """
 
 import datetime
+import functools
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -24,7 +28,7 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 MM = 72 / 25.4
 A4 = (595.28, 841.89)
 DEFAULT_PERSONAL_BOX = (330.0, 90.0, 530.0, 170.0)  # right half, above the bottom margin
-ORGANISATION_BOX_SIZE = (230.0, 40.0)  # width, height in points (3 lines of 10 pt)
+ORGANISATION_BOX_SIZE = (200.0, 52.0)  # width, height in points (3 lines of 10 pt)
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf",
     "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
@@ -58,11 +62,37 @@ def signing_time_text(moment: datetime.datetime) -> str:
 
 
 def font_path() -> str | None:
+    """The stamp font (Times New Roman, else Liberation Serif), scaled to 1000 units per em."""
     configured = getattr(settings, "SIGNING_STAMP_FONT", "")
     for candidate in (configured, *FONT_CANDIDATES):
         if candidate and Path(candidate).is_file():
-            return candidate
+            return _font_1000_upem(candidate)
     return None
+
+
+@functools.cache
+def _font_1000_upem(source: str) -> str:
+    """A copy of the TrueType font ``source`` with 1000 units per em, cached on disk.
+
+    pyHanko 0.38 writes glyph widths in font units, while PDF expects 1/1000 em: with a
+    2048-unit font (Times New Roman, Liberation) the text comes out letter-spaced. Scaling the
+    font once to 1000 units makes the two agree.
+    """
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = TTFont(source)
+    if font["head"].unitsPerEm == 1000:
+        return source
+    stat = Path(source).stat()
+    digest = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
+    target = Path(tempfile.gettempdir()) / f"chinhquyen-stamp-{digest[:16]}.ttf"
+    if not target.exists():
+        scale_upem(font, 1000)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        font.save(str(partial))
+        os.replace(partial, target)  # atomic: parallel test workers may race here
+    return str(target)
 
 
 def placement_for(

@@ -364,6 +364,7 @@ def _pkcs11_signer(key: SigningKey, cert, chain, *, pin: str | None):
     import pkcs11
     from pkcs11 import exceptions as p11
     from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import PKCS11Error as NoMatchingToken
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
     if not pin:
@@ -378,7 +379,7 @@ def _pkcs11_signer(key: SigningKey, cert, chain, *, pin: str | None):
         raise KeyUnavailableError("Wrong PIN for the token: nothing was signed.") from exc
     except p11.PinLocked as exc:
         raise KeyUnavailableError("The token's PIN is locked: nothing was signed.") from exc
-    except (pkcs11.NoSuchToken, p11.TokenNotPresent, p11.TokenNotRecognised) as exc:
+    except (NoMatchingToken, pkcs11.NoSuchToken, p11.TokenNotPresent, p11.TokenNotRecognised) as exc:
         raise KeyUnavailableError(
             "The token %(token)s is not present: nothing was signed.",
             token=key.pkcs11_token_label,

@@ -59,3 +59,36 @@ def org_a_key(test_pki, pki_trusted, org_tree):
 @pytest.fixture
 def unsigned_pdf() -> bytes:
     return minimal_pdf(pages=2, text="Quyet dinh so 12/QD-UBND")
+
+
+SOFTHSM_PIN = "246810"
+
+
+@pytest.fixture(scope="session")
+def softhsm_token(tmp_path_factory):
+    """A SoftHSM2 token holding the key of leader-binh's certificate (label ``binh``)."""
+    from chinhquyen.signing.testing import PKI_DIR
+    from chinhquyen.signing.testing.softhsm import SoftHSMToken, softhsm_module
+
+    if softhsm_module() is None:
+        pytest.skip("SoftHSM2 is not installed (make test installs it: apt-get install softhsm2)")
+    token = SoftHSMToken.create(
+        tmp_path_factory.mktemp("softhsm"), label="cq-test", pin=SOFTHSM_PIN, so_pin="13579246"
+    )
+    token.import_key(PKI_DIR / "keys" / "leader-binh.key.pem", key_label="binh")
+    return token
+
+
+@pytest.fixture
+def binh_token_key(softhsm_token, test_pki, pki_trusted, leader_binh):
+    from chinhquyen.signing.services import register_pkcs11_key
+
+    chain = b"".join(test_pki.certificate_pem(label) for label in ("leader-binh", "interm"))
+    return register_pkcs11_key(
+        module=softhsm_token.module,
+        token_label=softhsm_token.label,
+        key_label="binh",
+        certificate=chain,
+        role=SignatureRole.PERSONAL,
+        user=leader_binh,
+    )
