@@ -20,7 +20,8 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 \
 
 # Debian packages the test suite drives for real (browser for page tests).
 # Slips (WeasyPrint): Pango, Liberation Serif 2.x (1.x has no Vietnamese), poppler + zbar to read them back.
-APT_TEST_PACKAGES := chromium fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools
+# Signatures: SoftHSM2 as a real PKCS#11 token; poppler's pdfsig checks the signed PDFs.
+APT_TEST_PACKAGES := chromium fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools softhsm2
 # Debian packages the demo needs to run (Pango and Vietnamese-capable fonts for the PDF slips).
 APT_DEMO_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0
 

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,5 +18,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("chinhquyen.core.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (dossier attachments, results, templates) are never served from a public
+# media URL, not even in development: each is streamed by a view that authorizes the reader.

@@ -11,7 +11,14 @@ Audited: every model of a ``chinhquyen.*`` app except the audit trail itself, pl
 ``QuerySet.update()``, ``bulk_create()``, ``bulk_update()`` and raw SQL — code that uses them
 records what it did with ``log_action(...)`` (e.g. ``log_action("directory.load_units",
 details={"created": 3321})``).
+
+A service that records a model's change itself — one ``log_action(..., after=snapshot(obj))``
+instead of a generic entry plus its own — wraps the change in ``skip_capture(Model)``.
 """
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.db import models
@@ -32,6 +39,31 @@ EXTRA_AUDITED_MODELS = frozenset(
 IGNORED_CHANGE_FIELDS = frozenset({"last_login"})
 
 _BEFORE_ATTR = "_audit_before"
+_SKIPPED: ContextVar[frozenset] = ContextVar("audit_capture_skipped", default=frozenset())
+
+
+@contextmanager
+def skip_capture(*models_: type[models.Model]) -> Iterator[None]:
+    """Inside the block, saves/deletes of exactly these models make no generic entry.
+
+    Only for a service that records the same change itself with ``log_action`` (with the
+    ``before``/``after`` snapshots, see :func:`snapshot`), in the same transaction.
+    """
+    token = _SKIPPED.set(_SKIPPED.get() | frozenset(models_))
+    try:
+        yield
+    finally:
+        _SKIPPED.reset(token)
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The masked field values of ``instance``, as the generic capture records them."""
+    return masked(type(instance), field_values(instance))
+
+
+def _skipped(sender) -> bool:
+    skipped = _SKIPPED.get()
+    return bool(skipped) and sender in skipped
 
 
 def is_audited(model: type[models.Model]) -> bool:
@@ -44,6 +76,8 @@ def is_audited(model: type[models.Model]) -> bool:
 
 
 def _snapshot_before(sender, instance, raw=False, using=None, **kwargs) -> None:
+    if _skipped(sender):
+        return
     if instance.pk is None:
         instance.__dict__[_BEFORE_ATTR] = None
         return
@@ -54,6 +88,8 @@ def _snapshot_before(sender, instance, raw=False, using=None, **kwargs) -> None:
 def _record_save(sender, instance, created, raw=False, using=None, update_fields=None, **kw):
     from chinhquyen.audit.services import record_change
 
+    if _skipped(sender):
+        return
     before = instance.__dict__.pop(_BEFORE_ATTR, None)
     current = field_values(instance)
     model = type(instance)
@@ -88,6 +124,8 @@ def _record_save(sender, instance, created, raw=False, using=None, update_fields
 def _record_delete(sender, instance, using=None, origin=None, **kwargs) -> None:
     from chinhquyen.audit.services import record_change
 
+    if _skipped(sender):
+        return
     details = None
     if origin is not None and origin is not instance and isinstance(origin, models.Model):
         details = {"cascade_from": f"{origin._meta.label_lower}:{origin.pk}"}

@@ -47,8 +47,12 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AppendOnlyError("bulk_update")
 
     def bulk_create(self, objs, *args, **kwargs):
-        # Rows must be chained one by one under the chain lock (services.append_entry).
-        raise AppendOnlyError("bulk_create")
+        # Rows are chained under the chain lock by services (append_entry, audited_atomic),
+        # which mark them; anything else is refused.
+        objs = list(objs)
+        if not objs or not all(getattr(obj, "_chain_append", False) for obj in objs):
+            raise AppendOnlyError("bulk_create")
+        return super().bulk_create(objs, *args, **kwargs)
 
     def update_or_create(self, *args, **kwargs):
         raise AppendOnlyError("update_or_create")

@@ -9,12 +9,19 @@ The actor is the explicit ``actor`` argument when given, else the actor of the c
 :func:`chinhquyen.audit.context.audit_context` (request, command, task), else the system.
 Entries are written in the caller's transaction: work that is rolled back leaves no entry and
 no gap in the chain.
+
+:func:`audited_atomic` — ``transaction.atomic()`` for hot paths: the entries recorded inside it
+are held back and chained in one insert at the end of the block, just before COMMIT, so the
+chain's global lock is held for three statements and the commit instead of the whole
+transaction (see docs/benchmarks.md, issue 3).
 """
 
 import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -85,6 +92,14 @@ def append_entry(
         details=jsonable(details or {}),
     )
     using = router.db_for_write(AuditEntry)
+    pending = getattr(connections[using], _PENDING_ATTR, None)
+    if pending is not None:
+        # Inside audited_atomic(): chained and inserted at the end of the block. The marker
+        # is an on-commit callback, so Django drops it when its savepoint rolls back.
+        marker = _Marker()
+        transaction.on_commit(marker, using=using)
+        pending.append((entry, marker))
+        return entry
     with transaction.atomic(using=using):
         lock_chain(using)
         last = AuditEntry.objects.using(using).order_by("-id").values_list("hash", flat=True)[:1]
@@ -94,6 +109,68 @@ def append_entry(
         entry.save(using=using)
         del entry._chain_append
     return entry
+
+
+_PENDING_ATTR = "_audit_pending_entries"
+
+
+class _Marker:
+    """A no-op on-commit callback standing for one held-back entry."""
+
+    def __call__(self) -> None:
+        return None
+
+
+def _chain_pending(using: str, pending: list) -> None:
+    """Chain and insert the held-back entries that survived their savepoints, in order."""
+    connection = connections[using]
+    alive = {id(item[1]) for item in connection.run_on_commit}
+    entries = [entry for entry, marker in pending if id(marker) in alive]
+    if not entries:
+        return
+    lock_chain(using)
+    last = AuditEntry.objects.using(using).order_by("-id").values_list("hash", flat=True)[:1]
+    previous = next(iter(last), GENESIS_HASH)
+    for entry in entries:
+        entry.prev_hash = previous
+        entry.hash = previous = compute_hash(entry_fields(entry))
+        entry._chain_append = True
+    AuditEntry.objects.using(using).bulk_create(entries)
+    for entry in entries:
+        del entry._chain_append
+
+
+@contextmanager
+def audited_atomic(using: str | None = None) -> Iterator[None]:
+    """``transaction.atomic()`` whose audit entries are chained at its end, before COMMIT.
+
+    Entries recorded inside it (``log_action`` and the change capture) are kept in memory,
+    then — if the block ends normally — the chain is locked, its head read and the entries
+    inserted in one statement, in the order they were recorded; when the block is the
+    outermost one the commit follows at once (nested in a plain ``atomic()`` block the lock is
+    held until that block commits, as for entries written at once). Work rolled back (the
+    block, or a savepoint inside it) leaves no entry. Until the end of the block the returned
+    ``AuditEntry`` objects have no ``id``/``hash``. Nested in another ``audited_atomic``, it is
+    a plain savepoint whose entries join the outer block's.
+    """
+    using = using or router.db_for_write(AuditEntry)
+    connection = connections[using]
+    if getattr(connection, _PENDING_ATTR, None) is not None:
+        with transaction.atomic(using=using):
+            yield
+        return
+    pending: list = []
+    setattr(connection, _PENDING_ATTR, pending)
+    try:
+        with transaction.atomic(using=using):
+            try:
+                yield
+            finally:
+                setattr(connection, _PENDING_ATTR, None)
+            if pending and not connection.needs_rollback:
+                _chain_pending(using, pending)
+    finally:
+        setattr(connection, _PENDING_ATTR, None)
 
 
 def log_action(

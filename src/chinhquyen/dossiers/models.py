@@ -8,10 +8,11 @@ versioned by effective date, and a dossier keeps the rule set in force when it w
 """
 
 from datetime import time
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -537,3 +538,170 @@ class IndicatorScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} #{self.indicator}: {self.points}"
+
+
+def _percent(verbose_name, default: str) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name, max_digits=5, decimal_places=2, default=Decimal(default)
+    )
+
+
+class IndicatorRuleSet(models.Model):
+    """The thresholds of Circular 01/2018/TT-VPCP Arts. 13–15, as data, in force from a date.
+
+    Percentages are 0–100. The row in force at the end of a scoring period applies to it;
+    a feedback item takes its answer time from the row in force when it was received.
+    """
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    legal_basis = models.TextField(_("legal basis"))
+    effective_from = models.DateTimeField(_("in force from"))
+    in_house_share_province = _percent(
+        _("indicator 5: share of procedures decided at the one-stop unit, provincial agency (%)"),
+        "20",
+    )
+    in_house_share_local = _percent(
+        _("indicator 5: share of procedures decided at the one-stop unit, local agency (%)"), "50"
+    )
+    feedback_working_days = models.PositiveSmallIntegerField(
+        _("indicator 8: feedback to be answered within (working days)"), default=10
+    )
+    feedback_full_share = _percent(_("indicator 8: answered on time for 2 points (%)"), "100")
+    feedback_partial_share = _percent(_("indicator 8: answered on time for 1 point (%)"), "90")
+    feedback_none_points = models.PositiveSmallIntegerField(
+        _("indicator 8: points when no feedback was due in the period"), default=2
+    )
+    online_procedures_share = _percent(
+        _("indicator 9: share of procedures offered online for 2 points (%)"), "20"
+    )
+    online_dossiers_full_share = _percent(
+        _("indicator 9: share of dossiers received online for 2 points (%)"), "30"
+    )
+    online_dossiers_partial_share = _percent(
+        _("indicator 9: share of dossiers received online for 1 point (%)"), "15"
+    )
+    officer_full_points = models.DecimalField(
+        _("Art. 14: officer points for 100 % of duties"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(5),
+    )
+    officer_partial_points = models.DecimalField(
+        _("Art. 14: officer points for 70–100 % of duties"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("3.5"),
+    )
+    agency_excellent_points = models.DecimalField(
+        _("Art. 15: agency points for excellent"), max_digits=4, decimal_places=1, default=15
+    )
+    agency_good_points = models.DecimalField(
+        _("Art. 15: agency points for good"), max_digits=4, decimal_places=1, default=12
+    )
+    agency_fair_points = models.DecimalField(
+        _("Art. 15: agency points for fair"), max_digits=4, decimal_places=1, default=9
+    )
+    agency_average_points = models.DecimalField(
+        _("Art. 15: agency points for average"), max_digits=4, decimal_places=1, default=6
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicator rule set")
+        verbose_name_plural = _("indicator rule sets")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class InHouseAuthorisation(models.Model):
+    """Indicator 5: the one-stop unit of ``agency`` may decide ``procedure`` itself
+    (assessed, approved and returned at the counter) from ``valid_from`` until ``valid_until``
+    (exclusive; empty = still in force)."""
+
+    agency = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.PROTECT,
+        related_name="in_house_authorisations",
+        verbose_name=_("agency"),
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        on_delete=models.PROTECT,
+        related_name="in_house_authorisations",
+        verbose_name=_("procedure"),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    basis = models.CharField(_("decision authorising it"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("procedure decided at the one-stop unit")
+        verbose_name_plural = _("procedures decided at the one-stop unit")
+        ordering = ["agency", "procedure", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=F("valid_from")),
+                name="in_house_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} / {self.procedure_id} from {self.valid_from}"
+
+
+class Feedback(models.Model):
+    """A feedback or recommendation (phản ánh, kiến nghị) about a dossier or an agency.
+
+    ``due_at`` is ``received_at`` plus the rule set's working days (working-time calendar);
+    it is answered on time when ``answered_at`` is not after ``due_at`` (indicator 8).
+    """
+
+    agency = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=_("agency"),
+    )
+    dossier = models.ForeignKey(
+        Dossier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        verbose_name=_("dossier"),
+    )
+    rule_set = models.ForeignKey(
+        IndicatorRuleSet, on_delete=models.PROTECT, related_name="feedback", editable=False
+    )
+    sender_name = models.CharField(_("sender"), max_length=255, blank=True)
+    sender_contact = models.CharField(_("sender's phone or e-mail"), max_length=255, blank=True)
+    content = models.TextField(_("feedback or recommendation"))
+    received_at = models.DateTimeField(_("received at"))
+    due_at = models.DateTimeField(_("answer due at"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["agency", "received_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(answered_at__gte=F("received_at")),
+                name="feedback_answered_after_received",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"feedback {self.pk} ({self.agency_id})"

@@ -5,10 +5,14 @@ Thin: every list is ``queue(user, name)`` (``Dossier.objects.restrict``), every 
 ``InvalidTransition`` → 409, ``PermissionDenied`` → 403, other refusals → 400.
 """
 
+import re
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +22,7 @@ from chinhquyen.accounts.choices import Role
 from chinhquyen.accounts.scopes import ALL, organisation_scope
 from chinhquyen.directory.models import Official, Organisation
 from chinhquyen.directory.views import staff_required
-from chinhquyen.dossiers.choices import Action, DossierStatus
+from chinhquyen.dossiers.choices import Action, Channel, DossierStatus, EventType
 from chinhquyen.dossiers.exceptions import DossierError
 from chinhquyen.dossiers.forms import ActionForm, EvaluationForm, IntakeForm, PaymentForm
 from chinhquyen.dossiers.models import Evaluation, Payment
@@ -50,6 +54,40 @@ QUEUE_LABELS = {
     "ready": _("Result ready"),
     "all": _("All dossiers"),
 }
+
+
+# Where the applicant's rating came from (``Evaluation.channel``).
+EVALUATION_CHANNELS = {
+    "counter": _("paper form at the counter"),
+    "online": _("online"),
+}
+
+# Django's storage appends "_" + 7 random characters when a name is taken.
+STORAGE_SUFFIX = re.compile(r"_[A-Za-z0-9]{7}(?=\.[^.]+$|$)")
+
+
+def evaluation_channel_label(channel: str) -> str:
+    if channel in EVALUATION_CHANNELS:
+        return EVALUATION_CHANNELS[channel]
+    return Channel(channel).label if channel in Channel.values else channel
+
+
+def result_file_name(dossier, events=None) -> str:
+    """The result file's original name: recorded on the event that stored it; for older
+    dossiers, the stored name without its folders and storage suffix."""
+    if not dossier.result_file:
+        return ""
+    if events is None:
+        events = dossier.events.filter(type__in=(EventType.APPROVED, EventType.FORWARDED)).order_by(
+            "-at", "-id"
+        )
+    else:
+        events = sorted(events, key=lambda e: (e.at, e.pk), reverse=True)
+    for event in events:
+        name = (event.data or {}).get("result_file_name")
+        if name:
+            return name
+    return STORAGE_SUFFIX.sub("", PurePosixPath(dossier.result_file.name).name)
 
 
 def error_page(request, exc: DossierError, *, dossier=None):
@@ -237,12 +275,17 @@ def detail_view(request, pk: int):
         actions = list(dossier.current_step.transitions.values_list("action", flat=True))
     permitted = permitted_actions(dossier, request.user)
     actions = [a for a in actions if a in permitted]
+    entries = timeline(dossier)
     return render(
         request,
         "dossiers/detail.html",
         {
             "dossier": dossier,
-            "timeline": timeline(dossier),
+            "timeline": entries,
+            "result_file_name": result_file_name(dossier, [e.event for e in entries]),
+            "evaluation_channel": (
+                evaluation_channel_label(evaluation.channel) if evaluation else ""
+            ),
             "runs": runs,
             "at_risk": at_risk,
             "step_actions": [(a, Action(a).label) for a in actions],
@@ -254,12 +297,33 @@ def detail_view(request, pk: int):
             "agencies": Organisation.objects.exclude(pk=dossier.current_agency_id).order_by("path")[
                 :300
             ],
+            "supplement_components": (
+                list(dossier.procedure_version.components.order_by("order", "pk"))
+                if dossier.status == DossierStatus.AWAITING_SUPPLEMENT
+                else []
+            ),
             "payment_form": PaymentForm(),
             "evaluation_form": EvaluationForm() if can_evaluate else None,
             "evaluation": evaluation,
             "lateness": dossier_outcome(dossier),
         },
     )
+
+
+@staff_required
+def result_file_view(request, pk: int):
+    """The result file, to an official who may see the dossier (never a public media URL)."""
+    dossier = access_dossier(request.user, pk)
+    if not dossier.result_file:
+        raise Http404
+    try:
+        handle = dossier.result_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=result_file_name(dossier))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @staff_required
@@ -278,6 +342,14 @@ def act_view(request, pk: int):
         else None
     )
     assignee = Official.objects.filter(pk=data["assignee"]).first() if data["assignee"] else None
+    files = None
+    if data["action"] == Action.RECEIVE_SUPPLEMENT:
+        # One optional file per component: the supplement brings only what was asked for.
+        files = [
+            (component, request.FILES[f"supplement_{component.pk}"])
+            for component in dossier.procedure_version.components.order_by("order", "pk")
+            if f"supplement_{component.pk}" in request.FILES
+        ]
     try:
         transition(
             dossier,
@@ -292,6 +364,7 @@ def act_view(request, pk: int):
             return_method=data["return_method"] or "",
             tracking_number=data["tracking_number"],
             postal_address=data["postal_address"],
+            files=files,
         )
     except DossierError as exc:
         return error_page(request, exc, dossier=dossier)

@@ -33,14 +33,14 @@ class SigningKey(models.Model):
         blank=True,
         related_name="signing_keys",
     )
-    label = models.CharField(_("label"), max_length=200)
-    storage = models.CharField(_("storage"), max_length=20, choices=KeyStorage.choices)
+    label = models.CharField(_("key name"), max_length=200)
+    storage = models.CharField(_("key storage"), max_length=20, choices=KeyStorage.choices)
     # The signer's certificate (DER) and its chain (concatenated PEM, without the trust anchor).
-    certificate = models.BinaryField(_("certificate"))
+    certificate = models.BinaryField(_("signer certificate"))
     chain_pem = models.TextField(_("certificate chain (PEM)"), blank=True)
-    serial_number = models.CharField(_("serial number"), max_length=80)
-    issuer = models.CharField(_("issuer"), max_length=500)
-    subject = models.CharField(_("subject"), max_length=500)
+    serial_number = models.CharField(_("certificate serial number"), max_length=80)
+    issuer = models.CharField(_("certificate issuer"), max_length=500)
+    subject = models.CharField(_("certificate subject"), max_length=500)
     valid_from = models.DateTimeField(_("valid from"))
     valid_until = models.DateTimeField(_("valid until"))
     # PKCS#12: the file and its passphrase, each sealed (Fernet) — never in clear.
@@ -50,7 +50,7 @@ class SigningKey(models.Model):
     pkcs11_module = models.CharField(_("PKCS#11 module path"), max_length=500, blank=True)
     pkcs11_token_label = models.CharField(_("token label"), max_length=200, blank=True)
     pkcs11_key_label = models.CharField(_("key label"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     audit_exclude_fields = ("pkcs12_sealed", "passphrase_sealed", "certificate")
@@ -87,11 +87,11 @@ class TrustAnchor(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=200)
-    certificate = models.BinaryField(_("certificate"))
-    subject = models.CharField(_("subject"), max_length=500)
+    certificate = models.BinaryField(_("CA certificate"))
+    subject = models.CharField(_("certificate subject"), max_length=500)
     fingerprint_sha256 = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
     valid_until = models.DateTimeField(_("valid until"))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

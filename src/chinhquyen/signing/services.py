@@ -30,7 +30,6 @@ from chinhquyen.signing.errors import (
     CertificateRefusedError,
     KeyUnavailableError,
     NoSigningKeyError,
-    NotAPdfError,
     PermissionDeniedError,
     SigningError,
 )
@@ -59,9 +58,7 @@ def trust_roots() -> list[x509.Certificate]:
     """The active trust anchors as certificates."""
     return [
         x509.Certificate.load(bytes(der))
-        for der in TrustAnchor.objects.filter(is_active=True).values_list(
-            "certificate", flat=True
-        )
+        for der in TrustAnchor.objects.filter(is_active=True).values_list("certificate", flat=True)
     ]
 
 
@@ -69,7 +66,9 @@ def add_trust_anchor(*, certificate: bytes, name: str = "", acting_user=None) ->
     """Add a CA certificate (PEM or DER) to the trust list; re-adding one re-activates it."""
     certs = crypto.load_certificates(certificate)
     if len(certs) != 1:
-        raise SigningError("Give exactly one certificate (the file holds %(count)s).", count=len(certs))
+        raise SigningError(
+            "Give exactly one certificate (the file holds %(count)s).", count=len(certs)
+        )
     cert = certs[0]
     fingerprint = crypto.fingerprint(cert)
     with transaction.atomic():
@@ -99,7 +98,9 @@ def _owner_fields(role: str, user, organisation) -> dict:
     role = SignatureRole(role)
     if role == SignatureRole.PERSONAL:
         if user is None or organisation is not None:
-            raise SigningError("A personal key belongs to one official (user), not an organisation.")
+            raise SigningError(
+                "A personal key belongs to one official (user), not an organisation."
+            )
         return {"role": role, "user": user, "organisation": None}
     if organisation is None or user is not None:
         raise SigningError("An organisation key belongs to one organisation, not an official.")
@@ -364,7 +365,6 @@ def _pkcs11_signer(key: SigningKey, cert, chain, *, pin: str | None):
     import pkcs11
     from pkcs11 import exceptions as p11
     from pyhanko.config.pkcs11 import TokenCriteria
-    from pyhanko.sign.pkcs11 import PKCS11Error as NoMatchingToken
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
     if not pin:
@@ -379,12 +379,17 @@ def _pkcs11_signer(key: SigningKey, cert, chain, *, pin: str | None):
         raise KeyUnavailableError("Wrong PIN for the token: nothing was signed.") from exc
     except p11.PinLocked as exc:
         raise KeyUnavailableError("The token's PIN is locked: nothing was signed.") from exc
-    except (NoMatchingToken, pkcs11.NoSuchToken, p11.TokenNotPresent, p11.TokenNotRecognised) as exc:
+    except (pkcs11.NoSuchToken, p11.TokenNotPresent, p11.TokenNotRecognised) as exc:
         raise KeyUnavailableError(
             "The token %(token)s is not present: nothing was signed.",
             token=key.pkcs11_token_label,
         ) from exc
     except (OSError, RuntimeError, p11.PKCS11Error) as exc:
+        if str(exc).startswith("No token"):  # pyHanko: no token with that label in any slot
+            raise KeyUnavailableError(
+                "The token %(token)s is not present: nothing was signed.",
+                token=key.pkcs11_token_label,
+            ) from exc
         raise KeyUnavailableError(
             "The PKCS#11 module %(module)s cannot be used: nothing was signed.",
             module=key.pkcs11_module,

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
 
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, gettext_noop, override
 
 from chinhquyen.signing import crypto
 from chinhquyen.signing.appearance import signing_time_text
@@ -21,11 +21,11 @@ from chinhquyen.signing.errors import NotAPdfError, SigningError
 # ModificationLevel values (pyhanko.sign.diff_analysis): NONE 0, LTA_UPDATES 1, FORM_FILLING 2,
 # ANNOTATIONS 3, OTHER 4.
 _MODIFICATION_TEXT = {
-    "NONE": "none",
-    "LTA_UPDATES": "validation data and timestamps added (allowed)",
-    "FORM_FILLING": "form filling or further signatures (allowed)",
-    "ANNOTATIONS": "annotations added",
-    "OTHER": "content changed",
+    "NONE": gettext_noop("none"),
+    "LTA_UPDATES": gettext_noop("validation data and timestamps added (allowed)"),
+    "FORM_FILLING": gettext_noop("form filling or further signatures (allowed)"),
+    "ANNOTATIONS": gettext_noop("annotations added"),
+    "OTHER": gettext_noop("content changed"),
 }
 
 

@@ -4,7 +4,16 @@ from chinhquyen.dossiers.services import receive_dossier, transition
 """
 
 from chinhquyen.dossiers.services.access import access_dossier
-from chinhquyen.dossiers.services.evaluation import record_evaluation, score_dossier, score_period
+from chinhquyen.dossiers.services.evaluation import (
+    answer_feedback,
+    authorise_in_house_decision,
+    end_in_house_decision,
+    indicator_rules_in_force,
+    record_evaluation,
+    record_feedback,
+    score_dossier,
+    score_period,
+)
 from chinhquyen.dossiers.services.intake import receive_dossier, rule_set_in_force
 from chinhquyen.dossiers.services.lateness import (
     dossier_outcome,
@@ -19,6 +28,11 @@ from chinhquyen.dossiers.services.transitions import permitted_actions, transiti
 
 __all__ = [
     "access_dossier",
+    "answer_feedback",
+    "authorise_in_house_decision",
+    "end_in_house_decision",
+    "indicator_rules_in_force",
+    "record_feedback",
     "dossier_outcome",
     "flag_overdue",
     "is_at_risk",

@@ -11,14 +11,15 @@ still counts from receipt.
 """
 
 import re
+import uuid
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chinhquyen.audit.services import log_action
+from chinhquyen.audit.capture import skip_capture, snapshot
+from chinhquyen.audit.services import audited_atomic, log_action
 from chinhquyen.dossiers import clock
 from chinhquyen.dossiers.choices import ApplicantKind, Channel, DossierStatus, EventType
 from chinhquyen.dossiers.exceptions import IntakeRefused, PermissionDenied
@@ -37,7 +38,6 @@ from chinhquyen.dossiers.services.common import (
     actor_or_none,
     files_removed_on_error,
     make_event,
-    new_step_run,
     save_file,
 )
 from chinhquyen.dossiers.uploads import CheckedFile, check_upload
@@ -63,16 +63,61 @@ def rule_set_in_force(at: datetime | None = None) -> OneStopRuleSet:
 def next_sequence_number(agency_code: str, day) -> int:
     """Take the next number of ``agency_code`` on ``day``, locking the counter row.
 
-    Call inside the intake transaction: the row stays locked (``SELECT … FOR UPDATE`` on
-    PostgreSQL; SQLite transactions here begin IMMEDIATE and hold the write lock) until commit,
-    so concurrent intakes queue, and a rolled-back intake gives its number back.
+    One statement (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, PostgreSQL and SQLite ≥ 3.35)
+    that creates the row or increments it. Call inside the intake transaction, as late as
+    possible: the row stays locked (PostgreSQL row lock; SQLite transactions here begin
+    IMMEDIATE and hold the write lock) until commit, so concurrent intakes of the agency queue,
+    and a rolled-back intake gives its number back.
     """
-    DailySequence.objects.bulk_create(
-        [DailySequence(agency_code=agency_code, day=day, last_number=0)], ignore_conflicts=True
-    )
-    row = DailySequence.objects.select_for_update().get(agency_code=agency_code, day=day)
-    DailySequence.objects.filter(pk=row.pk).update(last_number=F("last_number") + 1)
-    return row.last_number + 1
+    table = connection.ops.quote_name(DailySequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_code, day, last_number) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (agency_code, day) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [agency_code, day.isoformat()],
+        )
+        return int(cursor.fetchone()[0])
+
+
+# Parts of published procedure versions and process definitions, which do not change once
+# published: components and fees per version, steps per process. Keyed by (pk, created_at) so a
+# row re-created under a reused id (tests, restored databases) is not mistaken for another.
+_PARTS_CACHE: dict[tuple, tuple] = {}
+_PARTS_CACHE_SIZE = 1024
+
+
+def _cached(key: tuple, load):
+    found = _PARTS_CACHE.get(key)
+    if found is None:
+        if len(_PARTS_CACHE) >= _PARTS_CACHE_SIZE:
+            _PARTS_CACHE.clear()
+        found = _PARTS_CACHE[key] = load()
+    return found
+
+
+def _version_parts(version) -> tuple[tuple, tuple]:
+    """(components, fees) of a published ``version`` (cached), or read now for a draft."""
+    from chinhquyen.procedures.choices import VersionStatus
+
+    def load():
+        return tuple(version.components.all()), tuple(version.fees.all())
+
+    if version.status == VersionStatus.DRAFT:
+        return load()
+    return _cached(("version", version.pk, version.created_at), load)
+
+
+def _process_steps(process) -> tuple:
+    """The steps of ``process`` in order, with their performer agency (cached once published)."""
+    from chinhquyen.procedures.choices import VersionStatus
+
+    def load():
+        return tuple(process.steps.select_related("performer_agency").order_by("order"))
+
+    if process.status == VersionStatus.DRAFT:
+        return load()
+    return _cached(("process", process.pk, process.created_at), load)
 
 
 def format_code(rule_set: OneStopRuleSet, agency_code: str, day, number: int) -> str:
@@ -141,7 +186,7 @@ def check_components(version, components) -> list[tuple[object, CheckedFile]]:
     from chinhquyen.procedures.choices import ComponentRequirement
 
     checked: list[tuple[object, CheckedFile]] = []
-    own = {c.pk: c for c in version.components.all()}
+    own = {c.pk: c for c in _version_parts(version)[0]}
     for component, uploaded in _normalise_components(components):
         if component is not None and component.pk not in own:
             raise IntakeRefused(
@@ -236,46 +281,46 @@ def receive_dossier(
     rule_set = rule_set_in_force(received_at)
     applicant_fields = _clean_applicant(applicant)
     checked = check_components(version, components)
-    steps = list(process.steps.order_by("order"))
+    steps = _process_steps(process)
     if not steps:
         raise IntakeRefused(bilingual(_("The internal process has no step.")), code="no_steps")
     first = steps[0]
     legal_due_at = clock.add_legal_time(received_at, version.processing_time, version.time_unit)
     handed_over_at = hand_over_instant(rule_set, channel, received_at)
     day = clock.local(received_at).date()
-    fees = list(version.fees.all())
+    fees = _version_parts(version)[1]
     first_agency = first.performer_agency or lead_agency
+    step_due_at = clock.add_hours(handed_over_at, first.allotted_hours)
 
-    with files_removed_on_error() as saved, transaction.atomic():
-        number = next_sequence_number(agency_code, day)
-        if number >= 10**rule_set.sequence_digits:
-            raise IntakeRefused(
-                bilingual(_("The daily dossier numbers of this agency are used up.")),
-                code="sequence_exhausted",
+    # The daily sequence row lock (per agency and day) and the audit chain lock (global) are
+    # both held until COMMIT, so they are taken last: the dossier is inserted under a
+    # provisional code, its rows added, then the number taken and the code set, and the audit
+    # entries are chained at the very end by audited_atomic().
+    with files_removed_on_error() as saved, audited_atomic():
+        with skip_capture(Dossier):  # recorded below by one log_action with its snapshot
+            dossier = Dossier.objects.create(
+                code=f"~{uuid.uuid4().hex}",
+                procedure=procedure,
+                procedure_version=version,
+                process=process,
+                rule_set=rule_set,
+                receiving_agency=receiving_agency,
+                receiving_agency_code=agency_code,
+                lead_agency=lead_agency,
+                current_agency=first_agency,
+                channel=channel,
+                status=DossierStatus.RECEIVED,
+                current_step=first,
+                received_by=actor_or_none(acting_user),
+                received_at=received_at,
+                handed_over_at=handed_over_at,
+                clock_started_at=received_at,
+                legal_due_at=legal_due_at,
+                original_due_at=legal_due_at,
+                due_at=legal_due_at,
+                is_demo=is_demo,
+                **applicant_fields,
             )
-        dossier = Dossier.objects.create(
-            code=format_code(rule_set, agency_code, day, number),
-            procedure=procedure,
-            procedure_version=version,
-            process=process,
-            rule_set=rule_set,
-            receiving_agency=receiving_agency,
-            receiving_agency_code=agency_code,
-            lead_agency=lead_agency,
-            current_agency=first_agency,
-            channel=channel,
-            status=DossierStatus.RECEIVED,
-            current_step=first,
-            received_by=actor_or_none(acting_user),
-            received_at=received_at,
-            handed_over_at=handed_over_at,
-            clock_started_at=received_at,
-            legal_due_at=legal_due_at,
-            original_due_at=legal_due_at,
-            due_at=legal_due_at,
-            is_demo=is_demo,
-            **applicant_fields,
-        )
         agencies = {receiving_agency.pk, lead_agency.pk, first_agency.pk}
         DossierAgency.objects.bulk_create(
             [
@@ -283,6 +328,32 @@ def receive_dossier(
                 for pk in agencies
             ]
         )
+        DossierStepRun.objects.bulk_create(
+            [
+                DossierStepRun(
+                    dossier=dossier,
+                    step=first,
+                    agency=first_agency,
+                    started_at=handed_over_at,
+                    due_at=step_due_at,  # as new_step_run(), computed before the transaction
+                )
+            ]
+        )
+        if fees:
+            Payment.objects.bulk_create(
+                [
+                    Payment(dossier=dossier, fee=fee, name=fee.name, amount=fee.amount)
+                    for fee in fees
+                ]
+            )
+        number = next_sequence_number(agency_code, day)
+        if number >= 10**rule_set.sequence_digits:
+            raise IntakeRefused(
+                bilingual(_("The daily dossier numbers of this agency are used up.")),
+                code="sequence_exhausted",
+            )
+        dossier.code = format_code(rule_set, agency_code, day, number)
+        Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
         events: list[DossierEvent] = [
             make_event(
                 dossier,
@@ -314,16 +385,6 @@ def receive_dossier(
                 )
             )
         DossierEvent.objects.bulk_create(events)
-        DossierStepRun.objects.bulk_create(
-            [new_step_run(dossier, first, first_agency, started_at=handed_over_at)]
-        )
-        if fees:
-            Payment.objects.bulk_create(
-                [
-                    Payment(dossier=dossier, fee=fee, name=fee.name, amount=fee.amount)
-                    for fee in fees
-                ]
-            )
         for component, checked_file in checked:
             attachment = DossierAttachment(
                 dossier=dossier,
@@ -341,6 +402,7 @@ def receive_dossier(
             "dossiers.receive_dossier",
             target=dossier,
             actor=acting_user,
+            after=snapshot(dossier),
             details={
                 "code": dossier.code,
                 "channel": channel,

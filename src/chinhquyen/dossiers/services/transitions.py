@@ -27,6 +27,7 @@ from chinhquyen.dossiers.choices import (
 )
 from chinhquyen.dossiers.exceptions import (
     DossierError,
+    IntakeRefused,
     InvalidTransition,
     PermissionDenied,
     StaleDossier,
@@ -49,8 +50,7 @@ from chinhquyen.dossiers.services.common import (
     outcome_for,
     save_file,
 )
-from chinhquyen.dossiers.services.intake import check_components
-from chinhquyen.dossiers.uploads import check_upload
+from chinhquyen.dossiers.uploads import CheckedFile, check_upload
 
 # Which permission each action needs, and at which agency ("current" / "receiving" / "lead").
 ACTION_PERMISSIONS: dict[str, tuple[str, str]] = {
@@ -256,6 +256,7 @@ def _step_action(dossier: Dossier, action: str, user, at: datetime, params: dict
             result = check_upload(params["result_file"], label=str(_("Result file")))
             save_file(dossier.result_file, result.name, result.content, params["saved"])
             data["result_file_sha256"] = result.sha256
+            data["result_file_name"] = result.name  # the stored name may get a suffix
         _finish(dossier, at, DossierStatus.RESULT_READY)
         notify_applicant(
             dossier,
@@ -279,16 +280,61 @@ def _step_action(dossier: Dossier, action: str, user, at: datetime, params: dict
     return data
 
 
+def check_supplement(dossier: Dossier, files) -> list[tuple[object, CheckedFile]]:
+    """Check the files of a supplement: each belongs to the dossier's procedure version and
+    passes the type/size check of intake; a supplement brings only some components (those
+    the request asked for), and the earlier files plus the supplement must hold every
+    required component. Raises ``IntakeRefused`` / ``UploadRefused`` naming the problem."""
+    from chinhquyen.procedures.choices import ComponentRequirement
+
+    version = dossier.procedure_version
+    own = {c.pk: c for c in version.components.all()}
+    checked: list[tuple[object, CheckedFile]] = []
+    for item in files or []:
+        component, uploaded = (
+            (item.get("component"), item.get("file")) if isinstance(item, dict) else item
+        )
+        if component is not None and component.pk not in own:
+            raise IntakeRefused(
+                bilingual(
+                    _("The component “%(name)s” does not belong to this procedure version."),
+                    name=str(component),
+                ),
+                code="component_unknown",
+            )
+        if uploaded is not None:
+            checked.append((component, check_upload(uploaded, label=str(component or ""))))
+    present = set(
+        dossier.attachments.filter(component__isnull=False).values_list("component_id", flat=True)
+    ) | {component.pk for component, _file in checked if component is not None}
+    missing = sorted(
+        (
+            c
+            for c in own.values()
+            if c.requirement == ComponentRequirement.REQUIRED and c.pk not in present
+        ),
+        key=lambda c: (c.order, c.pk),
+    )
+    if missing:
+        names = [c.name for c in missing]
+        raise IntakeRefused(
+            bilingual(
+                _("The dossier is incomplete; missing required components: %(names)s."),
+                names="; ".join(names),
+            ),
+            code="components_missing",
+            details={"missing": names},
+        )
+    return checked
+
+
 def _receive_supplement(dossier: Dossier, user, at: datetime, params: dict) -> dict:
     from chinhquyen.procedures.models import ProcessStep
 
     if dossier.status != DossierStatus.AWAITING_SUPPLEMENT:
         raise _wrong_state(dossier, Action.RECEIVE_SUPPLEMENT)
-    checked = (
-        check_components(dossier.procedure_version, params["files"] or [])
-        if params["files"]
-        else []
-    )
+    # On paper (no files), the officer checks the supplement at the counter.
+    checked = check_supplement(dossier, params["files"]) if params["files"] else []
     rules = dossier.rule_set
     paused = clock.between(dossier.paused_at, at)
     old_due = dossier.legal_due_at

@@ -56,9 +56,7 @@ class TestPKI:
         def app(environ, start_response):
             return holder["animator"](environ, start_response)
 
-        server = make_server(
-            "127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler
-        )
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         pki = cls.load(f"http://127.0.0.1:{server.port}")
         holder["animator"] = Animator(AnimatorArchStore({ARCH: pki.arch}), with_web_ui=False)
         thread = threading.Thread(target=server.serve_forever, daemon=True, name="test-pki")
@@ -105,11 +103,12 @@ def minimal_pdf(pages: int = 1, text: str = "ChinhQuyen test document") -> bytes
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     for number in range(1, pages + 1):
         stream = f"BT /F1 14 Tf 85 760 Td ({safe} - {number}) Tj ET".encode()
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] "
-            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {4 + 2 * (number - 1) + 1} 0 R >>"
-            .encode()
+        contents = 4 + 2 * (number - 1) + 1
+        page = (
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {contents} 0 R >>"
         )
+        objects.append(page.encode())
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []

@@ -84,8 +84,9 @@ def test_pdfsig_reports_both_signatures_valid(
 def test_organisation_stamp_is_at_the_top_right_of_the_first_page(
     org_a_key, clerk_hoa, unsigned_pdf
 ):
-    from pyhanko.pdf_utils.reader import PdfFileReader
     from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
 
     # when the clerk applies the organisation's signature to an attachment
     signed = sign_pdf(unsigned_pdf, signer=clerk_hoa, role="organisation")
@@ -98,3 +99,39 @@ def test_organisation_stamp_is_at_the_top_right_of_the_first_page(
     first_page = reader.root["/Pages"]["/Kids"][0]
     assert widget["/P"].get_object() == first_page.get_object()
     assert x1 > 595 / 2 and y2 > 842 - 30 and x2 <= 595 - 40
+
+
+def test_pyhanko_cli_agrees_both_signatures_valid(
+    binh_key, org_a_key, leader_binh, clerk_hoa, unsigned_pdf, test_pki, tmp_path
+):
+    import sys
+    from pathlib import Path
+
+    cli = Path(sys.executable).parent / "pyhanko"
+    if not cli.exists():
+        pytest.skip("pyhanko-cli is not installed (test extra)")
+    # given a PDF signed by the leader and then by the organisation
+    twice = sign_pdf(
+        sign_pdf(unsigned_pdf, signer=leader_binh, role="personal"),
+        signer=clerk_hoa,
+        role="organisation",
+    )
+    pdf, root = tmp_path / "twice.pdf", tmp_path / "root.pem"
+    pdf.write_bytes(twice)
+    root.write_bytes(test_pki.certificate_pem("root"))
+
+    # when pyHanko's own command line validates it against the test root
+    result = subprocess.run(
+        [str(cli), "sign", "validate", "--executive-summary", "--trust", str(root),
+         "--trust-replace", "--soft-revocation-check", str(pdf)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+    # then it reports both signatures VALID
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "Signature1_personal",
+        "Signature2_organisation",
+    ]
+    assert all(line.endswith(":VALID") for line in lines)
