@@ -74,3 +74,42 @@ def test_sign_with_a_token_reads_the_pin_from_the_environment(
     monkeypatch.setenv("SIGNING_PIN", SOFTHSM_PIN)
     call_command("sign", "--in", str(source), "--out", str(target), "--signer", "leader_binh")
     assert target.read_bytes().startswith(unsigned_pdf)
+
+
+def test_administrator_sets_up_signing_from_the_command_line(
+    test_pki, leader_binh, org_tree, unsigned_pdf, tmp_path, monkeypatch, capsys
+):
+    from chinhquyen.signing.models import SigningKey, TrustAnchor
+    from chinhquyen.signing.services import verify_pdf
+
+    # given the CA root and Bình's PKCS#12 file on disk, the passphrase in the environment
+    root, p12 = tmp_path / "root.pem", tmp_path / "binh.p12"
+    root.write_bytes(test_pki.certificate_pem("root"))
+    p12.write_bytes(test_pki.pkcs12("leader-binh", b"s3cret"))
+    monkeypatch.setenv("SIGNING_PASSPHRASE", "s3cret")
+
+    # when the administrator adds the root and imports the key
+    call_command("signing_keys", "trust", str(root), "--name", "Test root")
+    call_command("signing_keys", "pkcs12", str(p12), "--user", "leader_binh")
+    capsys.readouterr()
+    call_command("signing_keys", "list")
+
+    # then the key is listed and Bình can sign from the command line
+    assert TrustAnchor.objects.get().name == "Test root"
+    key = SigningKey.objects.get()
+    assert capsys.readouterr().out.startswith(f"{key.pk}\tpersonal\tpkcs12\tleader_binh\t")
+    source, target = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    source.write_bytes(unsigned_pdf)
+    call_command("sign", "--in", str(source), "--out", str(target), "--signer", "leader_binh")
+    assert verify_pdf(target.read_bytes()).all_valid
+
+
+def test_wrong_passphrase_on_import_is_a_clear_error(test_pki, leader_binh, tmp_path, monkeypatch):
+    from chinhquyen.signing.models import SigningKey
+
+    p12 = tmp_path / "binh.p12"
+    p12.write_bytes(test_pki.pkcs12("leader-binh", b"s3cret"))
+    monkeypatch.setenv("SIGNING_PASSPHRASE", "wrong")
+    with pytest.raises(CommandError, match="wrong passphrase"):
+        call_command("signing_keys", "pkcs12", str(p12), "--user", "leader_binh")
+    assert not SigningKey.objects.exists()
