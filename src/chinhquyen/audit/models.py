@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.audit.choices import AuditSource
+from chinhquyen.audit.serialize import object_label
 
 
 class AppendOnlyError(Exception):
@@ -58,9 +59,10 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AppendOnlyError("update_or_create")
 
     def for_object(self, instance: models.Model) -> "AuditEntryQuerySet":
-        return self.filter(
-            object_type=instance._meta.label_lower, object_id=str(instance.pk)
-        ).order_by("-id")
+        # object_label(): entries name the concrete model, also when written for a proxy.
+        return self.filter(object_type=object_label(instance), object_id=str(instance.pk)).order_by(
+            "-id"
+        )
 
 
 class AuditEntry(models.Model):

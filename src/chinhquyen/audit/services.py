@@ -101,9 +101,7 @@ def append_entry(
         pending.append((entry, marker))
         return entry
     with transaction.atomic(using=using):
-        lock_chain(using)
-        last = AuditEntry.objects.using(using).order_by("-id").values_list("hash", flat=True)[:1]
-        entry.prev_hash = next(iter(last), GENESIS_HASH)
+        entry.prev_hash = _lock_chain_head(using)
         entry.hash = compute_hash(entry_fields(entry))
         entry._chain_append = True
         entry.save(using=using)
@@ -112,6 +110,13 @@ def append_entry(
 
 
 _PENDING_ATTR = "_audit_pending_entries"
+
+
+def _lock_chain_head(using: str) -> str:
+    """Take the chain lock (until the transaction ends) and return the last entry's hash."""
+    lock_chain(using)
+    last = AuditEntry.objects.using(using).order_by("-id").values_list("hash", flat=True)[:1]
+    return next(iter(last), GENESIS_HASH)
 
 
 class _Marker:
@@ -128,9 +133,7 @@ def _chain_pending(using: str, pending: list) -> None:
     entries = [entry for entry, marker in pending if id(marker) in alive]
     if not entries:
         return
-    lock_chain(using)
-    last = AuditEntry.objects.using(using).order_by("-id").values_list("hash", flat=True)[:1]
-    previous = next(iter(last), GENESIS_HASH)
+    previous = _lock_chain_head(using)
     for entry in entries:
         entry.prev_hash = previous
         entry.hash = previous = compute_hash(entry_fields(entry))

@@ -50,7 +50,9 @@ def entry_list(request):
     # Keyset pagination (newest first, "older" continues below the last id shown): no COUNT(*)
     # over a table that only grows, and every page is one indexed range scan.
     before = request.GET.get("before", "")
-    if before.isdigit():
+    # isascii(): "²".isdigit() is true, yet int("²") raises.
+    paged = before.isascii() and before.isdigit()
+    if paged:
         entries = entries.filter(id__lt=int(before))
     page = list(entries[: PAGE_SIZE + 1])
     older = page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None
@@ -58,7 +60,7 @@ def entry_list(request):
         "form": form,
         "entries": page[:PAGE_SIZE],
         "older": older,
-        "paged": before.isdigit(),
+        "paged": paged,
     }
     return render(request, "audit/entry_list.html", context, status=status)
 

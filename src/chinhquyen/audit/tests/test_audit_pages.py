@@ -98,3 +98,14 @@ def test_the_detail_page_shows_before_and_after(client, admin_hoa, make_organisa
     body = response.content.decode()
     assert "Sở Tài chính tỉnh Tuyên Quang" in body
     assert update.hash in body
+
+
+@pytest.mark.parametrize("cursor", ["²", "abc", "9" * 30])
+def test_a_malformed_or_huge_page_cursor_is_harmless(client, admin_hoa, cursor):
+    entry = log_action("test.cursor")
+    client.force_login(admin_hoa)
+
+    response = client.get(reverse("audit:list"), {"action": "test.cursor", "before": cursor})
+
+    assert response.status_code == 200
+    assert [shown.id for shown in response.context["entries"]] == [entry.id]

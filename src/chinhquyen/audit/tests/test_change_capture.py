@@ -2,11 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test.utils import isolate_apps
 
 from chinhquyen.accounts.models import User
 from chinhquyen.audit.context import audit_context
 from chinhquyen.audit.serialize import MASK
-from chinhquyen.audit.services import entries_for, verify_chain
+from chinhquyen.audit.services import entries_for, log_action, verify_chain
 from chinhquyen.directory.models import AdministrativeUnit
 
 from .conftest import entries_since, last_id
@@ -134,3 +135,16 @@ def test_entries_for_gives_an_objects_timeline_newest_first(make_organisation):
     organisation.save()
     timeline = list(entries_for(organisation))
     assert [entry.action for entry in timeline] == ["update", "create"]
+
+
+@isolate_apps("chinhquyen.accounts")
+def test_entries_for_a_proxy_instance_finds_its_concrete_models_entries(officer_an):
+    class StaffUser(User):
+        class Meta:
+            proxy = True
+            app_label = "accounts"
+
+    log_action("test.proxy", target=officer_an)
+    proxied = StaffUser(pk=officer_an.pk)
+
+    assert [entry.action for entry in entries_for(proxied)][:1] == ["test.proxy"]
