@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.signing.errors import KeyUnavailableError, SigningError
 
@@ -38,7 +39,7 @@ def unseal(token: bytes) -> bytes:
         return _fernet().decrypt(bytes(token))
     except InvalidToken as exc:
         raise KeyUnavailableError(
-            "The stored key cannot be decrypted: the encryption key setting has changed."
+            _("The stored key cannot be decrypted: the encryption key setting has changed.")
         ) from exc
 
 
@@ -46,11 +47,14 @@ def load_certificates(data: bytes) -> list[x509.Certificate]:
     """Every certificate in ``data`` (PEM, possibly several, or one DER)."""
     try:
         if pem.detect(data):
-            return [x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
+            return [
+                x509.Certificate.load(der)
+                for _name, _headers, der in pem.unarmor(data, multiple=True)
+            ]
         cert = x509.Certificate.load(data)
         cert.native  # noqa: B018 (parses the whole structure, raising on garbage)
     except (ValueError, TypeError) as exc:
-        raise SigningError("The file is not an X.509 certificate (PEM or DER).") from exc
+        raise SigningError(_("The file is not an X.509 certificate (PEM or DER).")) from exc
     return [cert]
 
 

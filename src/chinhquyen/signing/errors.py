@@ -4,15 +4,20 @@
 Nothing is signed and the input PDF is left unchanged whenever one is raised.
 """
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext, override
 
 
-def bilingual(message: str, **params) -> str:
-    """``message`` (an English msgid) in Vietnamese, then in English: "vi (en)"."""
+def bilingual(message: str | Promise, **params) -> str:
+    """``message`` in Vietnamese, then in English: "vi (en)".
+
+    ``message`` is marked for ``makemessages``: ``gettext_lazy("…")`` (rendered here in each
+    language) or ``gettext_noop("…")`` (an English msgid, looked up here).
+    """
     with override("vi"):
-        vi = gettext(message) % params
+        vi = gettext(str(message)) % params
     with override("en"):
-        en = gettext(message) % params
+        en = gettext(str(message)) % params
     return vi if vi == en else f"{vi} ({en})"
 
 
@@ -21,7 +26,7 @@ class SigningError(Exception):
 
     code = "signing_error"
 
-    def __init__(self, message: str, **params) -> None:
+    def __init__(self, message: str | Promise, **params) -> None:
         self.message = bilingual(message, **params)
         super().__init__(self.message)
 

@@ -21,6 +21,7 @@ from asn1crypto import x509
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.audit.services import log_action
 from chinhquyen.signing import crypto
@@ -67,7 +68,7 @@ def add_trust_anchor(*, certificate: bytes, name: str = "", acting_user=None) ->
     certs = crypto.load_certificates(certificate)
     if len(certs) != 1:
         raise SigningError(
-            "Give exactly one certificate (the file holds %(count)s).", count=len(certs)
+            _("Give exactly one certificate (the file holds %(count)s)."), count=len(certs)
         )
     cert = certs[0]
     fingerprint = crypto.fingerprint(cert)
@@ -99,11 +100,11 @@ def _owner_fields(role: str, user, organisation) -> dict:
     if role == SignatureRole.PERSONAL:
         if user is None or organisation is not None:
             raise SigningError(
-                "A personal key belongs to one official (user), not an organisation."
+                _("A personal key belongs to one official (user), not an organisation.")
             )
         return {"role": role, "user": user, "organisation": None}
     if organisation is None or user is not None:
-        raise SigningError("An organisation key belongs to one organisation, not an official.")
+        raise SigningError(_("An organisation key belongs to one organisation, not an official."))
     return {"role": role, "user": None, "organisation": organisation}
 
 
@@ -137,10 +138,10 @@ def import_pkcs12_key(
         key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode())
     except ValueError as exc:
         raise KeyUnavailableError(
-            "The PKCS#12 file cannot be opened: wrong passphrase or not a PKCS#12 file."
+            _("The PKCS#12 file cannot be opened: wrong passphrase or not a PKCS#12 file.")
         ) from exc
     if key is None or cert is None:
-        raise KeyUnavailableError("The PKCS#12 file holds no private key with its certificate.")
+        raise KeyUnavailableError(_("The PKCS#12 file holds no private key with its certificate."))
     from cryptography.hazmat.primitives.serialization import Encoding
 
     signer_cert = x509.Certificate.load(cert.public_bytes(Encoding.DER))
@@ -222,7 +223,7 @@ def resolve_signing_key(signer, role: str) -> SigningKey:
     if isinstance(signer, SigningKey):
         if signer.role != role:
             raise NoSigningKeyError(
-                "This key signs as %(key_role)s, not as %(role)s.",
+                _("This key signs as %(key_role)s, not as %(role)s."),
                 key_role=signer.get_role_display(),
                 role=role.label,
             )
@@ -232,14 +233,14 @@ def resolve_signing_key(signer, role: str) -> SigningKey:
         key = keys.filter(user=signer).first()
         if key is None:
             raise NoSigningKeyError(
-                "%(name)s has no signing key for personal signatures.", name=str(signer)
+                _("%(name)s has no signing key for personal signatures."), name=str(signer)
             )
         return key
     organisation = signer if isinstance(signer, Organisation) else _organisation_of(signer)
     key = keys.filter(organisation=organisation).first()
     if key is None:
         raise NoSigningKeyError(
-            "%(name)s has no signing key for the organisation's signature.",
+            _("%(name)s has no signing key for the organisation's signature."),
             name=str(organisation),
         )
     return key
@@ -248,7 +249,9 @@ def resolve_signing_key(signer, role: str) -> SigningKey:
 def _organisation_of(user):
     official = getattr(user, "official", None)
     if official is None:
-        raise NoSigningKeyError("%(name)s is not an official of any organisation.", name=str(user))
+        raise NoSigningKeyError(
+            _("%(name)s is not an official of any organisation."), name=str(user)
+        )
     return official.organisation
 
 
@@ -258,7 +261,7 @@ def _check_may_sign(key: SigningKey, acting_user) -> None:
         return
     if key.role == SignatureRole.PERSONAL:
         if key.user_id != acting_user.pk:
-            raise PermissionDeniedError("Only the owner of a personal key may sign with it.")
+            raise PermissionDeniedError(_("Only the owner of a personal key may sign with it."))
         return
     from chinhquyen.accounts.scopes import ALL, organisation_scope
 
@@ -267,7 +270,8 @@ def _check_may_sign(key: SigningKey, acting_user) -> None:
     if scope is ALL or any(path.startswith(prefix) for prefix in scope):
         return
     raise PermissionDeniedError(
-        "You may not apply the signature of %(organisation)s.", organisation=str(key.organisation)
+        _("You may not apply the signature of %(organisation)s."),
+        organisation=str(key.organisation),
     )
 
 
@@ -306,13 +310,13 @@ def check_signer_certificate(cert: x509.Certificate, chain: list[x509.Certificat
     name = crypto.common_name(cert)
     if cert.not_valid_after < now:
         raise CertificateRefusedError(
-            "The certificate of %(name)s expired on %(date)s: nothing was signed.",
+            _("The certificate of %(name)s expired on %(date)s: nothing was signed."),
             name=name,
             date=cert.not_valid_after.date().isoformat(),
         )
     if cert.not_valid_before > now:
         raise CertificateRefusedError(
-            "The certificate of %(name)s is not valid before %(date)s: nothing was signed.",
+            _("The certificate of %(name)s is not valid before %(date)s: nothing was signed."),
             name=name,
             date=cert.not_valid_before.date().isoformat(),
         )
@@ -323,17 +327,19 @@ def check_signer_certificate(cert: x509.Certificate, chain: list[x509.Certificat
         asyncio.run(run_and_release(validator.async_validate_usage({"digital_signature"}), vc))
     except RevokedError as exc:
         raise CertificateRefusedError(
-            "The certificate of %(name)s has been revoked: nothing was signed.", name=name
+            _("The certificate of %(name)s has been revoked: nothing was signed."), name=name
         ) from exc
     except PathBuildingError as exc:
         raise CertificateRefusedError(
-            "The certificate of %(name)s is not issued by a trusted authority "
-            "(see the trust list): nothing was signed.",
+            _(
+                "The certificate of %(name)s is not issued by a trusted authority "
+                "(see the trust list): nothing was signed."
+            ),
             name=name,
         ) from exc
     except PathValidationError as exc:
         raise CertificateRefusedError(
-            "The certificate of %(name)s is not valid (%(reason)s): nothing was signed.",
+            _("The certificate of %(name)s is not valid (%(reason)s): nothing was signed."),
             name=name,
             reason=str(exc),
         ) from exc
@@ -355,7 +361,7 @@ def _open_signer(key: SigningKey, cert, chain, *, pin: str | None) -> Iterator[o
                 passphrase=crypto.unseal(key.passphrase_sealed),
             )
         except ValueError as exc:
-            raise KeyUnavailableError("The stored PKCS#12 key cannot be opened.") from exc
+            raise KeyUnavailableError(_("The stored PKCS#12 key cannot be opened.")) from exc
         yield signer
         return
     yield from _pkcs11_signer(key, cert, chain, pin=pin)
@@ -368,7 +374,7 @@ def _pkcs11_signer(key: SigningKey, cert, chain, *, pin: str | None):
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
     if not pin:
-        raise KeyUnavailableError("The PIN of the token is required to sign with it.")
+        raise KeyUnavailableError(_("The PIN of the token is required to sign with it."))
     try:
         session = open_pkcs11_session(
             key.pkcs11_module,
@@ -376,22 +382,22 @@ def _pkcs11_signer(key: SigningKey, cert, chain, *, pin: str | None):
             user_pin=pin,
         )
     except (p11.PinIncorrect, p11.PinInvalid, p11.PinLenRange) as exc:
-        raise KeyUnavailableError("Wrong PIN for the token: nothing was signed.") from exc
+        raise KeyUnavailableError(_("Wrong PIN for the token: nothing was signed.")) from exc
     except p11.PinLocked as exc:
-        raise KeyUnavailableError("The token's PIN is locked: nothing was signed.") from exc
+        raise KeyUnavailableError(_("The token's PIN is locked: nothing was signed.")) from exc
     except (pkcs11.NoSuchToken, p11.TokenNotPresent, p11.TokenNotRecognised) as exc:
         raise KeyUnavailableError(
-            "The token %(token)s is not present: nothing was signed.",
+            _("The token %(token)s is not present: nothing was signed."),
             token=key.pkcs11_token_label,
         ) from exc
     except (OSError, RuntimeError, p11.PKCS11Error) as exc:
         if str(exc).startswith("No token"):  # pyHanko: no token with that label in any slot
             raise KeyUnavailableError(
-                "The token %(token)s is not present: nothing was signed.",
+                _("The token %(token)s is not present: nothing was signed."),
                 token=key.pkcs11_token_label,
             ) from exc
         raise KeyUnavailableError(
-            "The PKCS#11 module %(module)s cannot be used: nothing was signed.",
+            _("The PKCS#11 module %(module)s cannot be used: nothing was signed."),
             module=key.pkcs11_module,
         ) from exc
     try:
@@ -432,7 +438,7 @@ def _refuse_tampered(reader) -> None:
     problems = integrity_problems(reader)
     if problems:
         raise SigningError(
-            "The PDF was modified after an earlier signature (%(detail)s): nothing was signed.",
+            _("The PDF was modified after an earlier signature (%(detail)s): nothing was signed."),
             detail="; ".join(problems),
         )
 
@@ -509,7 +515,7 @@ def sign_pdf(
             signed = pdf_signer.sign_pdf(writer).getvalue()
         except (HankoSigningError, timestamps.TimestampRequestError) as exc:
             raise SigningError(
-                "The signature could not be made (%(reason)s): nothing was signed.",
+                _("The signature could not be made (%(reason)s): nothing was signed."),
                 reason=str(exc),
             ) from exc
         except Exception as exc:
@@ -544,6 +550,6 @@ def _raise_token_error(exc: Exception) -> None:
         return
     if isinstance(exc, p11.PKCS11Error):
         raise KeyUnavailableError(
-            "The token refused to sign (%(reason)s): nothing was signed.",
+            _("The token refused to sign (%(reason)s): nothing was signed."),
             reason=type(exc).__name__,
         ) from exc

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from io import BytesIO
 
 from django.utils.translation import gettext, gettext_noop, override
+from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.signing import crypto
 from chinhquyen.signing.appearance import signing_time_text
@@ -145,14 +146,14 @@ def open_pdf(pdf: bytes):
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     if not isinstance(pdf, bytes | bytearray) or b"%PDF-" not in bytes(pdf[:1024]):
-        raise NotAPdfError("The file is not a PDF document.")
+        raise NotAPdfError(_("The file is not a PDF document."))
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         reader.root["/Pages"]  # noqa: B018 (forces the document catalogue to be read)
     except (PdfError, KeyError, ValueError, TypeError, IndexError) as exc:
-        raise NotAPdfError("The PDF document is damaged and cannot be read.") from exc
+        raise NotAPdfError(_("The PDF document is damaged and cannot be read.")) from exc
     if reader.encrypted:
-        raise NotAPdfError("Encrypted PDF documents cannot be signed or verified here.")
+        raise NotAPdfError(_("Encrypted PDF documents cannot be signed or verified here."))
     return reader
 
 
@@ -213,7 +214,7 @@ def verify_pdf(pdf: bytes) -> VerificationReport:
             status = validate_pdf_signature(sig, signer_validation_context=vc)
         except (ValueError, KeyError, TypeError) as exc:
             raise SigningError(
-                "The signature %(field)s cannot be read: %(reason)s",
+                _("The signature %(field)s cannot be read: %(reason)s"),
                 field=sig.field_name,
                 reason=str(exc),
             ) from exc
@@ -258,20 +259,20 @@ def _problems(report: SignatureReport, status) -> list[str]:
 
     problems = []
     if not report.intact:
-        problems.append(bilingual("The signed content was altered."))
+        problems.append(bilingual(_("The signed content was altered.")))
     elif not report.valid:
-        problems.append(bilingual("The cryptographic signature does not match."))
+        problems.append(bilingual(_("The cryptographic signature does not match.")))
     if report.revoked:
-        problems.append(bilingual("The signer's certificate is revoked."))
+        problems.append(bilingual(_("The signer's certificate is revoked.")))
     elif not report.trusted:
         problems.append(
             bilingual(
-                "The certificate does not chain to the trust list (%(reason)s).",
+                _("The certificate does not chain to the trust list (%(reason)s)."),
                 reason=str(status.trust_problem_indic or "-"),
             )
         )
     if not report.modifications_allowed:
-        problems.append(bilingual("The document was changed after it was signed."))
+        problems.append(bilingual(_("The document was changed after it was signed.")))
     if report.timestamp_valid is False:
-        problems.append(bilingual("The signature timestamp is not valid or not trusted."))
+        problems.append(bilingual(_("The signature timestamp is not valid or not trusted.")))
     return problems

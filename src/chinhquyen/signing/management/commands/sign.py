@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.audit.commands import AuditedCommand
 from chinhquyen.signing.choices import SignatureRole
@@ -48,11 +49,11 @@ class Command(AuditedCommand):
         try:
             pdf = source.read_bytes()
         except OSError as exc:
-            raise CommandError(bilingual("Cannot read %(path)s.", path=str(source))) from exc
+            raise CommandError(bilingual(_("Cannot read %(path)s."), path=str(source))) from exc
         user = get_user_model().objects.filter(username=options["signer"]).first()
         if user is None:
             raise CommandError(
-                bilingual("No user with the username %(name)s.", name=options["signer"])
+                bilingual(_("No user with the username %(name)s."), name=options["signer"])
             )
         appearance = Appearance(
             visible=not options["invisible"], document_number=options["document_number"]
@@ -68,4 +69,4 @@ class Command(AuditedCommand):
         except SigningError as exc:
             raise CommandError(exc.message) from exc
         target.write_bytes(signed)
-        self.stdout.write(bilingual("Signed: %(path)s", path=str(target)))
+        self.stdout.write(bilingual(_("Signed: %(path)s"), path=str(target)))

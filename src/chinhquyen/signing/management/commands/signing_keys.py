@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.audit.commands import AuditedCommand
 from chinhquyen.signing.choices import SignatureRole
@@ -88,7 +89,7 @@ def _read(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise CommandError(bilingual("Cannot read %(path)s.", path=path)) from exc
+        raise CommandError(bilingual(_("Cannot read %(path)s."), path=path)) from exc
 
 
 def _owner(options) -> dict:
@@ -98,12 +99,12 @@ def _owner(options) -> dict:
         user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(
-                bilingual("No user with the username %(name)s.", name=options["user"])
+                bilingual(_("No user with the username %(name)s."), name=options["user"])
             )
         return {"role": SignatureRole.PERSONAL, "user": user}
     organisation = Organisation.objects.filter(pk=options["organisation"]).first()
     if organisation is None:
         raise CommandError(
-            bilingual("No organisation with the id %(id)s.", id=options["organisation"])
+            bilingual(_("No organisation with the id %(id)s."), id=options["organisation"])
         )
     return {"role": SignatureRole.ORGANISATION, "organisation": organisation}

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.audit.commands import AuditedCommand
 from chinhquyen.signing.errors import SigningError, bilingual
@@ -30,7 +31,7 @@ class Command(AuditedCommand):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(bilingual("Cannot read %(path)s.", path=str(path))) from exc
+            raise CommandError(bilingual(_("Cannot read %(path)s."), path=str(path))) from exc
         try:
             report = verify_pdf(data)
         except SigningError as exc:
