@@ -65,12 +65,8 @@ class DemoOrg:
         return ".".join(parts)
 
 
-def _org(key, name, kind, y, z="00", parent=None, **extra) -> DemoOrg:
-    return DemoOrg(key, name, kind, y, z, parent, **extra)
-
-
 DEMO_ORGANISATIONS: list[DemoOrg] = [
-    _org(
+    DemoOrg(
         "ubnd",
         "Ủy ban nhân dân tỉnh Tuyên Quang",
         Kind.PEOPLES_COMMITTEE,
@@ -79,7 +75,7 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         name_en="Tuyên Quang Provincial People's Committee",
         unit=(UnitLevel.PROVINCE, DEMO_PROVINCE_CODE, False),
     ),
-    _org(
+    DemoOrg(
         "vp",
         "Văn phòng Ủy ban nhân dân tỉnh",
         Kind.OFFICE,
@@ -88,9 +84,11 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         short_name="VP UBND tỉnh",
         name_en="Office of the People's Committee",
     ),
-    _org("vp_hc", "Phòng Hành chính - Tổ chức", Kind.DIVISION, "01", "01", parent="vp"),
-    _org("vp_kstt", "Phòng Kiểm soát thủ tục hành chính", Kind.DIVISION, "01", "02", parent="vp"),
-    _org(
+    DemoOrg("vp_hc", "Phòng Hành chính - Tổ chức", Kind.DIVISION, "01", "01", parent="vp"),
+    DemoOrg(
+        "vp_kstt", "Phòng Kiểm soát thủ tục hành chính", Kind.DIVISION, "01", "02", parent="vp"
+    ),
+    DemoOrg(
         "vp_tthc",
         "Trung tâm Phục vụ hành chính công tỉnh",
         Kind.PUBLIC_SERVICE_UNIT,
@@ -99,7 +97,7 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         parent="vp",
         name_en="Provincial Public Administration Service Centre",
     ),
-    _org(
+    DemoOrg(
         "snv",
         "Sở Nội vụ",
         Kind.DEPARTMENT,
@@ -107,14 +105,14 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         parent="ubnd",
         name_en="Department of Home Affairs",
     ),
-    _org("snv_vp", "Văn phòng Sở Nội vụ", Kind.DIVISION, "02", "01", parent="snv"),
-    _org("snv_ccvc", "Phòng Công chức, viên chức", Kind.DIVISION, "02", "02", parent="snv"),
-    _org(
+    DemoOrg("snv_vp", "Văn phòng Sở Nội vụ", Kind.DIVISION, "02", "01", parent="snv"),
+    DemoOrg("snv_ccvc", "Phòng Công chức, viên chức", Kind.DIVISION, "02", "02", parent="snv"),
+    DemoOrg(
         "stp", "Sở Tư pháp", Kind.DEPARTMENT, "03", parent="ubnd", name_en="Department of Justice"
     ),
-    _org("stp_vp", "Văn phòng Sở Tư pháp", Kind.DIVISION, "03", "01", parent="stp"),
-    _org("stp_hctp", "Phòng Hành chính tư pháp", Kind.DIVISION, "03", "02", parent="stp"),
-    _org(
+    DemoOrg("stp_vp", "Văn phòng Sở Tư pháp", Kind.DIVISION, "03", "01", parent="stp"),
+    DemoOrg("stp_hctp", "Phòng Hành chính tư pháp", Kind.DIVISION, "03", "02", parent="stp"),
+    DemoOrg(
         "stp_tgpl",
         "Trung tâm Trợ giúp pháp lý nhà nước",
         Kind.PUBLIC_SERVICE_UNIT,
@@ -122,7 +120,7 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         "03",
         parent="stp",
     ),
-    _org(
+    DemoOrg(
         "sgd",
         "Sở Giáo dục và Đào tạo",
         Kind.DEPARTMENT,
@@ -130,9 +128,9 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         parent="ubnd",
         name_en="Department of Education and Training",
     ),
-    _org("sgd_gdth", "Phòng Giáo dục Trung học", Kind.DIVISION, "04", "01", parent="sgd"),
-    _org("sgd_qlcl", "Phòng Quản lý chất lượng", Kind.DIVISION, "04", "02", parent="sgd"),
-    _org(
+    DemoOrg("sgd_gdth", "Phòng Giáo dục Trung học", Kind.DIVISION, "04", "01", parent="sgd"),
+    DemoOrg("sgd_qlcl", "Phòng Quản lý chất lượng", Kind.DIVISION, "04", "02", parent="sgd"),
+    DemoOrg(
         "skhcn",
         "Sở Khoa học và Công nghệ",
         Kind.DEPARTMENT,
@@ -140,8 +138,8 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         parent="ubnd",
         name_en="Department of Science and Technology",
     ),
-    _org("skhcn_cds", "Phòng Chuyển đổi số", Kind.DIVISION, "05", "01", parent="skhcn"),
-    _org(
+    DemoOrg("skhcn_cds", "Phòng Chuyển đổi số", Kind.DIVISION, "05", "01", parent="skhcn"),
+    DemoOrg(
         "skhcn_ttcntt",
         "Trung tâm Công nghệ thông tin và Truyền thông",
         Kind.PUBLIC_SERVICE_UNIT,
@@ -149,12 +147,12 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         "02",
         parent="skhcn",
     ),
-    _org(
+    DemoOrg(
         "stc", "Sở Tài chính", Kind.DEPARTMENT, "06", parent="ubnd", name_en="Department of Finance"
     ),
-    _org("stc_qlns", "Phòng Quản lý ngân sách", Kind.DIVISION, "06", "01", parent="stc"),
-    _org("stc_dkkd", "Phòng Đăng ký kinh doanh", Kind.DIVISION, "06", "02", parent="stc"),
-    _org(
+    DemoOrg("stc_qlns", "Phòng Quản lý ngân sách", Kind.DIVISION, "06", "01", parent="stc"),
+    DemoOrg("stc_dkkd", "Phòng Đăng ký kinh doanh", Kind.DIVISION, "06", "02", parent="stc"),
+    DemoOrg(
         "snnmt",
         "Sở Nông nghiệp và Môi trường",
         Kind.DEPARTMENT,
@@ -162,8 +160,8 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         parent="ubnd",
         name_en="Department of Agriculture and Environment",
     ),
-    _org("snnmt_dd", "Phòng Đất đai", Kind.DIVISION, "07", "01", parent="snnmt"),
-    _org(
+    DemoOrg("snnmt_dd", "Phòng Đất đai", Kind.DIVISION, "07", "01", parent="snnmt"),
+    DemoOrg(
         "snnmt_vpdk",
         "Văn phòng Đăng ký đất đai",
         Kind.PUBLIC_SERVICE_UNIT,
@@ -171,7 +169,7 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         "02",
         parent="snnmt",
     ),
-    _org(
+    DemoOrg(
         "sxd",
         "Sở Xây dựng",
         Kind.DEPARTMENT,
@@ -179,10 +177,10 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         parent="ubnd",
         name_en="Department of Construction",
     ),
-    _org("sxd_qlxd", "Phòng Quản lý xây dựng", Kind.DIVISION, "08", "01", parent="sxd"),
-    _org("syt", "Sở Y tế", Kind.DEPARTMENT, "09", parent="ubnd", name_en="Department of Health"),
-    _org("syt_nvy", "Phòng Nghiệp vụ Y", Kind.DIVISION, "09", "01", parent="syt"),
-    _org(
+    DemoOrg("sxd_qlxd", "Phòng Quản lý xây dựng", Kind.DIVISION, "08", "01", parent="sxd"),
+    DemoOrg("syt", "Sở Y tế", Kind.DEPARTMENT, "09", parent="ubnd", name_en="Department of Health"),
+    DemoOrg("syt_nvy", "Phòng Nghiệp vụ Y", Kind.DIVISION, "09", "01", parent="syt"),
+    DemoOrg(
         "syt_ttksbt",
         "Trung tâm Kiểm soát bệnh tật",
         Kind.PUBLIC_SERVICE_UNIT,
@@ -190,57 +188,30 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
         "02",
         parent="syt",
     ),
-    # Commune People's Committees, linked to real communes of the province (GSO codes).
-    _org(
-        "x_minhxuan",
-        "Ủy ban nhân dân phường Minh Xuân",
+]
+# Commune People's Committees, linked to real communes of the province (GSO codes).
+DEMO_COMMUNES = [  # (key, name, level-2 number, GSO commune code)
+    ("x_minhxuan", "Ủy ban nhân dân phường Minh Xuân", "51", "02215"),
+    ("x_nongtien", "Ủy ban nhân dân phường Nông Tiến", "52", "02212"),
+    ("x_hagiang1", "Ủy ban nhân dân phường Hà Giang 1", "53", "00694"),
+    ("x_yenson", "Ủy ban nhân dân xã Yên Sơn", "54", "02473"),
+    ("x_sonduong", "Ủy ban nhân dân xã Sơn Dương", "55", "02536"),
+    ("x_hamyen", "Ủy ban nhân dân xã Hàm Yên", "56", "02374"),
+]
+DEMO_ORGANISATIONS += [
+    DemoOrg(
+        key,
+        name,
         Kind.COMMUNE_COMMITTEE,
-        "51",
+        y,
         parent="ubnd",
-        unit=(UnitLevel.COMMUNE, "02215", False),
-    ),
-    _org(
-        "x_nongtien",
-        "Ủy ban nhân dân phường Nông Tiến",
-        Kind.COMMUNE_COMMITTEE,
-        "52",
-        parent="ubnd",
-        unit=(UnitLevel.COMMUNE, "02212", False),
-    ),
-    _org(
-        "x_hagiang1",
-        "Ủy ban nhân dân phường Hà Giang 1",
-        Kind.COMMUNE_COMMITTEE,
-        "53",
-        parent="ubnd",
-        unit=(UnitLevel.COMMUNE, "00694", False),
-    ),
-    _org(
-        "x_yenson",
-        "Ủy ban nhân dân xã Yên Sơn",
-        Kind.COMMUNE_COMMITTEE,
-        "54",
-        parent="ubnd",
-        unit=(UnitLevel.COMMUNE, "02473", False),
-    ),
-    _org(
-        "x_sonduong",
-        "Ủy ban nhân dân xã Sơn Dương",
-        Kind.COMMUNE_COMMITTEE,
-        "55",
-        parent="ubnd",
-        unit=(UnitLevel.COMMUNE, "02536", False),
-    ),
-    _org(
-        "x_hamyen",
-        "Ủy ban nhân dân xã Hàm Yên",
-        Kind.COMMUNE_COMMITTEE,
-        "56",
-        parent="ubnd",
-        unit=(UnitLevel.COMMUNE, "02374", False),
-    ),
+        unit=(UnitLevel.COMMUNE, gso_code, False),
+    )
+    for key, name, y, gso_code in DEMO_COMMUNES
+]
+DEMO_ORGANISATIONS += [
     # History: a district committee abolished with the districts on 1 July 2025.
-    _org(
+    DemoOrg(
         "h_yenson",
         "Ủy ban nhân dân huyện Yên Sơn",
         Kind.DISTRICT_COMMITTEE,

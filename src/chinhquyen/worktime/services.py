@@ -15,6 +15,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.audit.services import log_action
 from chinhquyen.worktime.calendar import MAX_YEAR, MIN_YEAR, HoursVersion, WorkCalendar
@@ -33,18 +34,23 @@ def _bump_revision() -> None:
     transaction.on_commit(WorkCalendar.invalidate)
 
 
+def _invalid(field: str, message, code: str, **params) -> ValidationError:
+    """A ValidationError on ``field`` (a translatable ``message`` with ``params``)."""
+    return ValidationError({field: ValidationError(message, code=code, params=params or None)})
+
+
 def _check_date(value, field: str) -> datetime.date:
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        raise ValidationError(
-            {field: f"Cần một ngày / A date is needed: {value!r}."}, code="invalid"
+        raise _invalid(
+            field, _("A date is needed: %(value)s (cần một ngày)."), "invalid", value=repr(value)
         )
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValidationError(
-            {
-                field: f"Năm phải trong khoảng {MIN_YEAR}–{MAX_YEAR} / "
-                f"The year must be within {MIN_YEAR}–{MAX_YEAR}."
-            },
-            code="invalid",
+        raise _invalid(
+            field,
+            _("The year must be within %(min)s–%(max)s (năm phải trong khoảng %(min)s–%(max)s)."),
+            "invalid",
+            min=MIN_YEAR,
+            max=MAX_YEAR,
         )
     return value
 
@@ -63,38 +69,41 @@ def add_calendar_exception(
     """
     date = _check_date(date, "date")
     if kind not in DayKind.values:
-        raise ValidationError(
-            {
-                "kind": f"Loại ngày không hợp lệ “{kind}”, cần day_off hoặc working_day / "
-                f"Invalid kind “{kind}”, expected day_off or working_day."
-            },
-            code="invalid",
+        raise _invalid(
+            "kind",
+            _(
+                "Invalid kind “%(kind)s”, expected day_off or working_day (loại ngày không hợp "
+                "lệ, cần day_off hoặc working_day)."
+            ),
+            "invalid",
+            kind=kind,
         )
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Cần nêu lý do / A reason is required."}, code="required")
+        raise _invalid("reason", _("A reason is required (cần nêu lý do)."), "required")
     if len(reason) > 255:
-        raise ValidationError(
-            {"reason": "Lý do tối đa 255 ký tự / The reason is at most 255 characters."},
-            code="max_length",
+        raise _invalid(
+            "reason",
+            _("The reason is at most 255 characters (lý do tối đa 255 ký tự)."),
+            "max_length",
         )
     legal_reference = (legal_reference or "").strip()
     if len(legal_reference) > 255:
-        raise ValidationError(
-            {
-                "legal_reference": "Căn cứ pháp lý tối đa 255 ký tự / The legal reference is "
-                "at most 255 characters."
-            },
-            code="max_length",
+        raise _invalid(
+            "legal_reference",
+            _("The legal reference is at most 255 characters (căn cứ pháp lý tối đa 255 ký tự)."),
+            "max_length",
         )
     with transaction.atomic():
         if CalendarException.objects.select_for_update().filter(date=date).exists():
-            raise ValidationError(
-                {
-                    "date": f"Ngày {date:%d/%m/%Y} đã có ngoại lệ; hãy xóa nó trước / "
-                    f"{date.isoformat()} already has an exception; remove it first."
-                },
-                code="unique",
+            raise _invalid(
+                "date",
+                _(
+                    "%(date)s already has an exception; remove it first (ngày %(date)s đã có "
+                    "ngoại lệ; hãy xóa nó trước)."
+                ),
+                "unique",
+                date=f"{date:%d/%m/%Y}",
             )
         exception = CalendarException.objects.create(
             date=date,
@@ -124,12 +133,13 @@ def remove_calendar_exception(*, exception: CalendarException | int, acting_user
     with transaction.atomic():
         found = CalendarException.objects.select_for_update().filter(pk=pk).first()
         if found is None:
-            raise ValidationError(
-                {
-                    "exception": "Ngoại lệ không tồn tại (có thể đã bị xóa) / The exception "
-                    "does not exist (it may have been removed already)."
-                },
-                code="not_found",
+            raise _invalid(
+                "exception",
+                _(
+                    "The exception does not exist; it may have been removed already (ngoại lệ "
+                    "không tồn tại, có thể đã bị xóa)."
+                ),
+                "not_found",
             )
         details = {
             "date": found.date.isoformat(),
@@ -163,12 +173,14 @@ def set_working_hours(
     valid_from = _check_date(valid_from, "valid_from")
     today = timezone.localdate()
     if valid_from < today and not allow_past:
-        raise ValidationError(
-            {
-                "valid_from": f"Ngày hiệu lực không được ở quá khứ (trước {today:%d/%m/%Y}) / "
-                f"The effective date must not be in the past (before {today.isoformat()})."
-            },
-            code="past",
+        raise _invalid(
+            "valid_from",
+            _(
+                "The effective date must not be in the past (before %(today)s) (ngày hiệu lực "
+                "không được ở quá khứ, trước %(today)s)."
+            ),
+            "past",
+            today=f"{today:%d/%m/%Y}",
         )
     times = {
         "morning_start": morning_start,
@@ -178,9 +190,11 @@ def set_working_hours(
     }
     for name, value in times.items():
         if not isinstance(value, datetime.time):
-            raise ValidationError(
-                {name: f"Cần giờ dạng HH:MM / A time (HH:MM) is needed: {value!r}."},
-                code="invalid",
+            raise _invalid(
+                name,
+                _("A time (HH:MM) is needed: %(value)s (cần giờ dạng HH:MM)."),
+                "invalid",
+                value=repr(value),
             )
     try:
         HoursVersion(valid_from=valid_from, **times)
@@ -188,12 +202,14 @@ def set_working_hours(
         raise ValidationError({"afternoon_end": str(error)}, code="order") from None
     with transaction.atomic():
         if WorkingHours.objects.select_for_update().filter(valid_from=valid_from).exists():
-            raise ValidationError(
-                {
-                    "valid_from": f"Đã có phiên bản giờ làm việc từ {valid_from:%d/%m/%Y} / "
-                    f"A working-hours version from {valid_from.isoformat()} already exists."
-                },
-                code="unique",
+            raise _invalid(
+                "valid_from",
+                _(
+                    "A working-hours version from %(date)s already exists (đã có phiên bản giờ "
+                    "làm việc từ %(date)s)."
+                ),
+                "unique",
+                date=f"{valid_from:%d/%m/%Y}",
             )
         version = WorkingHours.objects.create(
             valid_from=valid_from,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chinhquyen.accounts.scopes import organisation_scope
-from chinhquyen.worktime.calendar import MAX_YEAR, MIN_YEAR, WorkCalendar
+from chinhquyen.worktime.calendar import MAX_YEAR, MIN_YEAR, DayInfo, WorkCalendar
 from chinhquyen.worktime.forms import CalendarExceptionForm, WorkingHoursForm
 from chinhquyen.worktime.models import CalendarException, WorkingHours
 from chinhquyen.worktime.services import (
@@ -54,8 +54,8 @@ def _year_from(request) -> int:
     return timezone.localdate().year
 
 
-def _month_grids(cal: WorkCalendar, year: int) -> list[dict]:
-    infos = {info.date: info for info in cal.year_days(year)}
+def _month_grids(days: list[DayInfo], year: int) -> list[dict]:
+    infos = {info.date: info for info in days}
     grids = []
     weeks_of = month_calendar.Calendar(firstweekday=0).monthdatescalendar
     for month in range(1, 13):
@@ -69,24 +69,25 @@ def _month_grids(cal: WorkCalendar, year: int) -> list[dict]:
 
 def _render(request, *, year: int, exception_form=None, hours_form=None, status: int = 200):
     cal = WorkCalendar.current()
-    notable = [info for info in cal.year_days(year) if info.is_notable]
+    days = cal.year_days(year)
+    current_hours = cal.hours_on(timezone.localdate())
     exceptions = CalendarException.objects.filter(date__year=year).select_related("created_by")
     context = {
         "year": year,
         "previous_year": year - 1 if year > MIN_YEAR else None,
         "next_year": year + 1 if year < MAX_YEAR else None,
-        "grids": _month_grids(cal, year),
-        "notable": notable,
+        "grids": _month_grids(days, year),
+        "notable": [info for info in days if info.is_notable],
         "exceptions": exceptions,
         "hours_versions": WorkingHours.objects.select_related("created_by").order_by("-valid_from"),
-        "current_hours": cal.hours_on(timezone.localdate()),
+        "current_hours": current_hours,
         "exception_form": exception_form or CalendarExceptionForm(),
         "hours_form": hours_form
         or WorkingHoursForm(
             initial={
                 "valid_from": timezone.localdate(),
                 **{
-                    name: getattr(cal.hours_on(timezone.localdate()), name).strftime("%H:%M")
+                    name: getattr(current_hours, name).strftime("%H:%M")
                     for name in (
                         "morning_start",
                         "morning_end",

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from chinhquyen.audit.models import AuditEntry
 from chinhquyen.worktime.calendar import WorkCalendar, add_working_time, is_working_day
@@ -99,15 +100,19 @@ def test_the_culture_day_can_be_cancelled_as_data(it_admin_tuan):
 
 
 @pytest.mark.parametrize(
-    ("values", "field"),
+    ("values", "field", "english"),
     [
-        ({"kind": "holiday"}, "kind"),
-        ({"reason": "   "}, "reason"),
-        ({"date": datetime.datetime(2026, 3, 11, 9, 0)}, "date"),  # noqa: DTZ001
-        ({"date": datetime.date(1800, 1, 1)}, "date"),
+        ({"kind": "holiday"}, "kind", "Invalid kind “holiday”, expected day_off or working_day"),
+        ({"reason": "   "}, "reason", "A reason is required"),
+        (
+            {"date": datetime.datetime(2026, 3, 11, 9, 0)},  # noqa: DTZ001
+            "date",
+            "A date is needed: datetime.datetime(2026, 3, 11, 9, 0)",
+        ),
+        ({"date": datetime.date(1800, 1, 1)}, "date", "The year must be within 1990–2200"),
     ],
 )
-def test_bad_exceptions_are_refused_and_nothing_is_saved(it_admin_tuan, values, field):
+def test_bad_exceptions_are_refused_and_nothing_is_saved(it_admin_tuan, values, field, english):
     arguments = {
         "date": datetime.date(2026, 3, 11),
         "kind": DayKind.DAY_OFF,
@@ -117,7 +122,16 @@ def test_bad_exceptions_are_refused_and_nothing_is_saved(it_admin_tuan, values, 
     with pytest.raises(ValidationError) as caught:
         add_calendar_exception(**arguments)
     assert field in caught.value.message_dict
-    assert " / " in caught.value.message_dict[field][0]  # Vietnamese / English
+    with translation.override("en"):
+        message = caught.value.message_dict[field][0]
+    assert message.startswith(f"{english} (")  # English (Vietnamese)
+    assert message.endswith(").")
+    with translation.override("vi"):
+        vietnamese_first = caught.value.message_dict[field][0]
+    # Vietnamese (English): the site's default language puts the Vietnamese first.
+    assert vietnamese_first != message
+    assert not vietnamese_first.startswith(english)
+    assert vietnamese_first.endswith(").")
     assert CalendarException.objects.count() == 0
     assert not AuditEntry.objects.filter(action__startswith="worktime.").exists()
 
