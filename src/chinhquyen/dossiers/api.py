@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
+from chinhquyen.core.middleware import client_ip
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.services.queries import public_status
 
@@ -69,13 +70,9 @@ def _normalise(value: str) -> str:
     return re.sub(r"[\s.()-]", "", value or "").upper()
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _rate_limited(request) -> bool:
     limit = int(getattr(settings, "DOSSIER_STATUS_RATE_PER_MINUTE", 30))
-    key = f"dossiers:status:{_client_ip(request)}:{timezone.now():%Y%m%d%H%M}"
+    key = f"dossiers:status:{client_ip(request) or 'unknown'}:{timezone.now():%Y%m%d%H%M}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)

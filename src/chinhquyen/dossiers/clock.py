@@ -42,9 +42,10 @@ def add_legal_time(start: datetime, amount: Decimal, unit: str) -> datetime:
     return add_hours(start, amount * Decimal(length.total_seconds()) / 3600)
 
 
-def between(a: datetime, b: datetime) -> timedelta:
-    """Working time from ``a`` to ``b`` (negative when ``b`` is earlier)."""
-    return calendar.working_time_between(a, b)
+def between(a: datetime, b: datetime, *, work_calendar=None) -> timedelta:
+    """Working time from ``a`` to ``b`` (negative when ``b`` is earlier). In a loop, pass
+    ``work_calendar=calendar.WorkCalendar.current()`` (else one query per call)."""
+    return calendar.working_time_between(a, b, calendar=work_calendar)
 
 
 def next_working_instant(moment: datetime) -> datetime:

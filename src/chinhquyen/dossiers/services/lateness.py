@@ -10,7 +10,6 @@
   once to the leaders of the agency holding them (a ``Notification`` and an event).
 """
 
-import statistics
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -24,6 +23,7 @@ from chinhquyen.dossiers.choices import DossierStatus, EventType, NotificationKi
 from chinhquyen.dossiers.models import Dossier, DossierStepRun, Notification
 from chinhquyen.dossiers.services.access import bilingual
 from chinhquyen.dossiers.services.common import add_event, outcome_for
+from chinhquyen.dossiers.services.queries import recent_medians
 
 RECENT_RUNS = 50
 
@@ -48,14 +48,7 @@ def step_outcome(run: DossierStepRun, now: datetime | None = None) -> str:
 
 
 def median_step_seconds(step_id: int, *, recent: int = RECENT_RUNS) -> float | None:
-    values = list(
-        DossierStepRun.objects.filter(
-            step_id=step_id, finished_at__isnull=False, working_seconds__isnull=False
-        )
-        .order_by("-finished_at")
-        .values_list("working_seconds", flat=True)[:recent]
-    )
-    return statistics.median(values) if values else None
+    return recent_medians([step_id], recent=recent).get(step_id)
 
 
 def is_at_risk(

@@ -13,6 +13,7 @@ from chinhquyen.accounts.scopes import grants_of
 from chinhquyen.dossiers import clock
 from chinhquyen.dossiers.choices import DossierStatus, EventType
 from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStepRun
+from chinhquyen.worktime.calendar import WorkCalendar
 
 QUEUES = (
     "to_process",
@@ -92,7 +93,7 @@ def queue(user, name: str, *, now: datetime | None = None) -> QuerySet:
 
 
 def annotate_risk(dossiers: list[Dossier], *, now: datetime | None = None) -> list[Dossier]:
-    """Set ``at_risk`` and ``open_run`` on each dossier of a page, in two queries.
+    """Set ``at_risk`` and ``open_run`` on each dossier of a page, in three queries.
 
     At risk: the open step's remaining working time is below the median working time the same
     step took in its last ``RECENT_RUNS`` finished runs (Issue 3 item 6).
@@ -112,11 +113,12 @@ def annotate_risk(dossiers: list[Dossier], *, now: datetime | None = None) -> li
         by_pk[run.dossier_id].open_run = run
     step_ids = sorted({d.open_run.step_id for d in dossiers if d.open_run is not None})
     medians = recent_medians(step_ids, recent=RECENT_RUNS)
+    work_calendar = WorkCalendar.current()
     for dossier in dossiers:
         run = dossier.open_run
         if run is None or dossier.status not in IN_HAND or medians.get(run.step_id) is None:
             continue
-        remaining = clock.between(now, run.due_at)
+        remaining = clock.between(now, run.due_at, work_calendar=work_calendar)
         dossier.at_risk = remaining < timedelta(seconds=medians[run.step_id])
     return dossiers
 

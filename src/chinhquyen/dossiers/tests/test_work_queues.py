@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chinhquyen.accounts.choices import Role
 from chinhquyen.conftest import make_role_holder
@@ -128,3 +130,23 @@ def test_overdue_without_apology_is_shown_to_the_agency_leader(
     # while the one-stop officer's queue page carries no leader banner
     login(officer_an)
     assert 'class="dossier-flag"' not in client.get("/dossiers/?queue=all").content.decode()
+
+
+@pytest.mark.django_db
+def test_queue_page_query_count_does_not_grow_with_dossiers(
+    client, login, receive, officer_an, leader_binh
+):
+    # Given a leader's "all" queue with one dossier, then with six at different steps
+    first = receive()
+    transition(first, "forward", acting_user=officer_an, at=at(2026, 2, 5, 10, 0))
+    login(leader_binh)
+    client.get("/dossiers/?queue=all")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/dossiers/?queue=all").status_code == 200
+    for _n in range(5):
+        receive()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/dossiers/?queue=all")
+    # Then the page shows them all in the same number of queries
+    assert response.content.decode().count('scope="row"') == 6
+    assert len(many) == len(few)
