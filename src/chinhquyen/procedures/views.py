@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chinhquyen.accounts.scopes import ALL, organisation_scope
+from chinhquyen.directory.models import Organisation
 from chinhquyen.directory.services import fold
 from chinhquyen.procedures import services
 from chinhquyen.procedures.choices import VersionStatus
@@ -416,6 +417,7 @@ def process_new(request, code: str):
     if not form.is_valid():
         messages.error(request, _("Choose a valid agency."))
         return redirect("procedures:manage_procedure", code=code)
+    require_process_scope(request.user, form.cleaned_data["agency"])
     definition = services.create_process(
         procedure,
         agency=form.cleaned_data["agency"],
@@ -428,9 +430,32 @@ def process_new(request, code: str):
 @permission_required(PROCESS_PERMISSION)
 @require_POST
 def process_new_version(request, pk: int):
-    definition = get_object_or_404(ProcessDefinition, pk=pk)
+    definition = _editable_process(request, pk)
     copy = services.draft_new_process_version(definition, acting_user=request.user)
     return redirect("procedures:process_edit", pk=copy.pk)
+
+
+def require_process_scope(user, agency) -> None:
+    """Editing a process needs the permission where the process applies: an agency's own
+    process within that agency's subtree; the default process (no agency), which applies to
+    every implementing agency, only to those whose scope covers a whole top-level body."""
+    scope = organisation_scope(user, PROCESS_PERMISSION)
+    if scope is ALL:
+        return
+    if agency is None:
+        if any(len(prefix) <= Organisation.steplen for prefix in scope):
+            return
+    elif any(agency.path.startswith(prefix) for prefix in scope):
+        return
+    raise PermissionDenied
+
+
+def _editable_process(request, pk: int) -> ProcessDefinition:
+    definition = get_object_or_404(
+        ProcessDefinition.objects.select_related("procedure", "agency"), pk=pk
+    )
+    require_process_scope(request.user, definition.agency)
+    return definition
 
 
 def _process_page(
@@ -466,18 +491,14 @@ def _process_page(
 
 @permission_required(PROCESS_PERMISSION)
 def process_edit(request, pk: int):
-    definition = get_object_or_404(
-        ProcessDefinition.objects.select_related("procedure", "agency"), pk=pk
-    )
+    definition = _editable_process(request, pk)
     return _process_page(request, definition)
 
 
 @permission_required(PROCESS_PERMISSION)
 @require_POST
 def step_add(request, pk: int):
-    definition = get_object_or_404(
-        ProcessDefinition.objects.select_related("procedure", "agency"), pk=pk
-    )
+    definition = _editable_process(request, pk)
     form = StepForm(request.POST)
     if form.is_valid():
         try:
@@ -492,8 +513,11 @@ def step_add(request, pk: int):
 @permission_required(PROCESS_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def step_edit(request, pk: int):
-    step = get_object_or_404(ProcessStep.objects.select_related("definition"), pk=pk)
+    step = get_object_or_404(
+        ProcessStep.objects.select_related("definition__agency", "definition__procedure"), pk=pk
+    )
     definition = step.definition
+    require_process_scope(request.user, definition.agency)
     if request.method == "POST" and request.POST.get("move") in ("up", "down"):
         services.move_step(
             step, offset=-1 if request.POST["move"] == "up" else 1, acting_user=request.user
@@ -522,9 +546,7 @@ def step_edit(request, pk: int):
 @permission_required(PROCESS_PERMISSION)
 @require_POST
 def transition_set(request, pk: int):
-    definition = get_object_or_404(
-        ProcessDefinition.objects.select_related("procedure", "agency"), pk=pk
-    )
+    definition = _editable_process(request, pk)
     steps = list(definition.steps.order_by("order"))
     form = TransitionForm(request.POST, steps=steps)
     if form.is_valid():
@@ -548,8 +570,9 @@ def transition_set(request, pk: int):
 @require_POST
 def transition_remove(request, pk: int):
     transition = get_object_or_404(
-        ProcessTransition.objects.select_related("step__definition"), pk=pk
+        ProcessTransition.objects.select_related("step__definition__agency"), pk=pk
     )
+    require_process_scope(request.user, transition.step.definition.agency)
     services.remove_transition(transition, acting_user=request.user)
     return redirect("procedures:process_edit", pk=transition.step.definition_id)
 
@@ -557,9 +580,7 @@ def transition_remove(request, pk: int):
 @permission_required(PROCESS_PERMISSION)
 @require_POST
 def process_publish(request, pk: int):
-    definition = get_object_or_404(
-        ProcessDefinition.objects.select_related("procedure", "agency"), pk=pk
-    )
+    definition = _editable_process(request, pk)
     form = PublishForm(request.POST)
     effective_from = form.cleaned_data["effective_from"] if form.is_valid() else None
     try:

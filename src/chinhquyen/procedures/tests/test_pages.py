@@ -1,10 +1,13 @@
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from chinhquyen.accounts.choices import Role
+from chinhquyen.conftest import make_role_holder
 from chinhquyen.core.testing import LOGIN, assert_permission_matrix
 from chinhquyen.procedures import services
 from chinhquyen.procedures.models import ProcedureVersion
@@ -150,3 +153,38 @@ def test_publish_refused_shows_problems(client, it_tuan, judicial_record):
     response = client.post(reverse("procedures:process_publish", args=[definition.pk]), {})
     assert response.status_code == 400
     assert "92" in response.content.decode()
+
+
+@pytest.fixture
+def it_admin_of_dept_b(org_tree):
+    return make_role_holder(
+        "it_hai",
+        full_name="Lý Văn Hải",
+        organisation=org_tree.dept_b,
+        role=Role.IT_ADMIN,
+        position="Quản trị công nghệ thông tin",
+    )
+
+
+def test_an_agency_administrator_edits_only_processes_that_apply_within_their_agency(
+    client, it_admin_of_dept_b, it_tuan, judicial_record, org_tree
+):
+    own, own_steps = build_process(judicial_record.procedure, agency=org_tree.dept_b)
+    other, other_steps = build_process(judicial_record.procedure, agency=org_tree.dept_a)
+    default, _ = build_process(judicial_record.procedure, agency=None)
+    client.force_login(it_admin_of_dept_b)
+
+    assert client.get(f"/procedures/manage/processes/{own.pk}/").status_code == 200
+    assert client.get(f"/procedures/manage/processes/{other.pk}/").status_code == 403
+    assert client.get(f"/procedures/manage/processes/{default.pk}/").status_code == 403
+    response = client.post(
+        f"/procedures/manage/processes/{other.pk}/steps/",
+        {"code": "x", "name": "X", "performer_role": "specialist", "allotted_hours": "1"},
+    )
+    assert response.status_code == 403
+    assert other.steps.count() == len(other_steps)
+
+    # The province's IT administrator covers every agency and the default process.
+    client.force_login(it_tuan)
+    for definition in (own, other, default):
+        assert client.get(f"/procedures/manage/processes/{definition.pk}/").status_code == 200
