@@ -79,6 +79,11 @@ INSTALLED_APPS = [
     "chinhquyen.worktime",
     "chinhquyen.dossiers",
     "chinhquyen.signing",
+    "chinhquyen.portal",
+    "chinhquyen.citizens",
+    "chinhquyen.tracking",
+    "chinhquyen.eforms",
+    "chinhquyen.payments",
 ]
 
 MIDDLEWARE = [
