@@ -21,11 +21,13 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 \
 # Debian packages the test suite drives for real (browser for page tests).
 # Slips (WeasyPrint): Pango, Liberation Serif 2.x (1.x has no Vietnamese), poppler + zbar to read them back.
 # Signatures: SoftHSM2 as a real PKCS#11 token; poppler's pdfsig checks the signed PDFs.
-APT_TEST_PACKAGES := chromium fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools softhsm2
+# Citizen sign-in: nodejs runs the development OIDC provider (tools/oidc-dev-provider, npm ci by
+# the test fixture; npm comes with nodejs here, Debian's separate npm package conflicts with it).
+APT_TEST_PACKAGES := chromium fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools softhsm2 nodejs
 # Debian packages the demo needs to run (Pango and Vietnamese-capable fonts for the PDF slips).
 APT_DEMO_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: help demo test lint format bench venv venv-test messages migrate demo-data clean apt-test apt-demo
+.PHONY: help demo test lint format bench venv venv-test messages migrate demo-data clean apt-test apt-demo node-tools
 
 help:
 	@echo "make demo   - install into $(VENV), migrate var/chinhquyen.sqlite3, load the demo province, serve on http://$(HOST):$(PORT)"
@@ -82,7 +84,16 @@ apt-test:
 apt-demo:
 	$(call apt_install,$(APT_DEMO_PACKAGES))
 
-test: apt-test $(VENV)/.installed-test
+# Node tools the tests run for real: the development OIDC provider and axe-core (locked versions).
+NODE_TOOLS := tools/oidc-dev-provider tools/axe
+
+node-tools:
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq npm >/dev/null; } || echo "npm is missing: install Node.js and npm"
+	@for d in $(NODE_TOOLS); do \
+	  if [ ! -e $$d/node_modules/.package-lock.json ] || [ $$d/package-lock.json -nt $$d/node_modules/.package-lock.json ]; then \
+	    (cd $$d && npm ci --no-audit --no-fund --loglevel=error) || exit 1; fi; done
+
+test: apt-test $(VENV)/.installed-test node-tools
 	$(CQ) compile_translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 

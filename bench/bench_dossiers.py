@@ -11,8 +11,13 @@ On SQLite every write transaction takes the single database write lock (BEGIN IM
 writers queue: the figure is that of one writer. On PostgreSQL the writers also queue, on the
 daily-sequence row lock (per agency and day) and on the audit chain's advisory lock (global).
 
+When PostgreSQL runs on this machine (its processes readable in ``/proc``), the CPU time of
+the whole server (backends, WAL writer, checkpointer …) is measured too: client + server CPU
+per intake is the stable figure on a shared machine, the wall-clock rate is not.
+
 Run alone: ``DATABASE_URL=postgres://…/bench .venv/bin/python bench/bench_dossiers.py`` (the
-database is migrated and written to; use a throw-away one), or through ``bench/run.py``.
+database is migrated and written to; use a throw-away one), or through ``bench/run.py``;
+``--help`` for the options (workloads, repetitions).
 """
 
 import multiprocessing
@@ -92,20 +97,26 @@ def _setup():
     return procedure, agency, communes, officer.user
 
 
-def _writer(procedure, agencies, user_pk, index, per_writer, barrier, results) -> None:
-    """One writer process: its own connection (opened after the fork), ``per_writer`` intakes."""
+def _writer(procedure, agencies, user_pk, index, per_writer, warmup, barrier, results) -> None:
+    """One writer process: its own connection (opened after the fork), ``warmup`` intakes
+    before the clock starts (a server's connections are long-lived: catalogue caches of the
+    backend, prepared statements), then ``per_writer`` timed intakes."""
+    from django.conf import settings
     from django.db import connections
 
     from chinhquyen.accounts.models import User
     from chinhquyen.dossiers.services import receive_dossier
 
+    # As in production: with DEBUG on, Django logs every statement with its parameters
+    # interpolated client-side (~1 ms of CPU per intake). This forked process only.
+    settings.DEBUG = False
     codes: list[str] = []
     try:
         actor = User.objects.get(pk=user_pk)  # this process's connection is opened here
-        barrier.wait()
-        cpu = time.process_time()
-        for i in range(per_writer):
-            dossier = receive_dossier(
+        backend = _backend_pid()
+
+        def intake(i: int) -> str:
+            return receive_dossier(
                 procedure=procedure,
                 receiving_agency=agencies[index % len(agencies)],
                 channel="counter",
@@ -116,21 +127,28 @@ def _writer(procedure, agencies, user_pk, index, per_writer, barrier, results) -
                     "address": "Phường Minh Xuân, tỉnh Tuyên Quang",
                 },
                 acting_user=actor,
-            )
-            codes.append(dossier.code)
-        results.put((codes, time.process_time() - cpu, None))
+            ).code
+
+        warm = [intake(i) for i in range(per_writer, per_writer + warmup)]
+        barrier.wait()
+        cpu = time.process_time()
+        codes.extend(intake(i) for i in range(per_writer))
+        cpu = time.process_time() - cpu
+        connections.close_all()  # the backend exits now: its CPU time is then counted
+        results.put((codes, warm, cpu, backend, None))
     except BaseException as exc:  # noqa: BLE001 (reported by the parent)
         if not barrier.broken:
             barrier.abort()
-        results.put((codes, 0.0, repr(exc)))
+        results.put((codes, [], 0.0, None, repr(exc)))
     finally:
         connections.close_all()
 
 
 def _run(
-    procedure, agencies, user, writers: int, per_writer: int
-) -> tuple[float, float, list[str]]:
-    """Returns (wall seconds, client CPU seconds summed over the writers, codes).
+    procedure, agencies, user, writers: int, per_writer: int, warmup: int = 0
+) -> tuple[float, float, float | None, list[str], list[str]]:
+    """Returns (wall seconds, client CPU seconds summed over the writers, server CPU seconds
+    (None when not measurable), timed codes, warm-up codes).
 
     Writers are separate processes (forked after the parent closed its connections), so the
     client side is not bound by one interpreter's GIL: the figure is that of the server (and of
@@ -138,6 +156,7 @@ def _run(
     """
     from django.db import connections
 
+    postmaster = _server_pids()
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(writers + 1)
     results = context.Queue()
@@ -145,7 +164,7 @@ def _run(
     processes = [
         context.Process(
             target=_writer,
-            args=(procedure, agencies, user.pk, n, per_writer, barrier, results),
+            args=(procedure, agencies, user.pk, n, per_writer, warmup, barrier, results),
         )
         for n in range(writers)
     ]
@@ -156,15 +175,73 @@ def _run(
     except threading.BrokenBarrierError:
         pass
     start = time.perf_counter()
+    server_before = server_cpu_seconds(postmaster[0]) if postmaster else None
     collected = [results.get(timeout=600) for _process in processes]
     elapsed = time.perf_counter() - start
     for process in processes:
         process.join()
-    errors = [error for _codes, _cpu, error in collected if error]
+    server = None
+    if postmaster:
+        # Wait until the writers' backends have exited and been reaped by the postmaster
+        # (their CPU time then moves into its cutime/cstime).
+        backends = [pid for *_rest, pid, _error in collected if pid]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(
+            os.path.exists(f"/proc/{pid}") for pid in backends
+        ):
+            time.sleep(0.01)
+        server = server_cpu_seconds(postmaster[0]) - server_before
+    errors = [error for *_rest, error in collected if error]
     if errors:
         raise RuntimeError(f"{len(errors)} writer(s) failed, first: {errors[0]}")
-    codes = [code for batch, _cpu, _error in collected for code in batch]
-    return elapsed, sum(cpu for _codes, cpu, _error in collected), codes
+    codes = [code for batch, *_rest in collected for code in batch]
+    warm = [code for _codes, batch, *_rest in collected for code in batch]
+    cpu = sum(cpu for _codes, _warm, cpu, _pid, _error in collected)
+    return elapsed, cpu, server, codes, warm
+
+
+def _backend_pid() -> int | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _server_pids() -> tuple[int, ...] | None:
+    """(postmaster pid,) when the PostgreSQL server runs on this machine and is readable."""
+    backend = _backend_pid()
+    if backend is None:
+        return None
+    try:
+        with open(f"/proc/{backend}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None  # a remote server, or another PID namespace
+    return (int(fields[1]),)  # the backend's parent: the postmaster
+
+
+def server_cpu_seconds(postmaster: int) -> float:
+    """CPU time of the PostgreSQL server so far: the postmaster with its reaped children
+    (backends that have exited) plus every live child (backends, WAL writer …)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    with open(f"/proc/{postmaster}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile: counted in the postmaster's cutime/cstime
+        if int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def statements_per_intake(procedure, agency, user) -> int:
@@ -214,33 +291,72 @@ def check_codes(agency_code: str, codes: list[str]) -> str:
     return "unique and gap-free" if not problems else f"GAPS on {', '.join(problems)}"
 
 
-def run(report) -> None:
+def run(
+    report, workloads=WORKLOADS, agencies_run=(8, 100), repeat: int = 1, warmup: int = 5
+) -> None:
+    """``workloads``: (writers, dossiers per writer) for one agency; ``agencies_run``:
+    (writers, dossiers per writer) with one agency per writer (None: skip); ``warmup``:
+    untimed intakes per writer first (their codes are checked too)."""
     from django.db import connection
 
     procedure, agency, communes, user = _setup()
     vendor = connection.vendor
     note = ", single write lock" if vendor == "sqlite" else ""
-    runs = [(writers, per_writer, [agency], "one agency") for writers, per_writer in WORKLOADS]
-    runs.append((8, 100, communes, "8 agencies"))
+    runs = [(writers, per_writer, [agency], "one agency") for writers, per_writer in workloads]
+    if agencies_run:
+        writers, per_writer = agencies_run
+        runs.append((writers, per_writer, communes[:writers], f"{min(writers, 8)} agencies"))
     report(
         f"dossier intake, SQL statements per intake ({vendor})",
         str(statements_per_intake(procedure, communes[0], user)),
     )
-    for writers, per_writer, agencies, where in runs:
-        elapsed, cpu, codes = _run(procedure, agencies, user, writers, per_writer)
+    for writers, per_writer, agencies, where in runs * repeat:
+        elapsed, cpu, server, codes, warm = _run(
+            procedure, agencies, user, writers, per_writer, warmup
+        )
         verdicts = {
-            check_codes(a.qcvn_code, [c for c in codes if c.startswith(a.qcvn_code + "-")])
+            check_codes(a.qcvn_code, [c for c in codes + warm if c.startswith(a.qcvn_code + "-")])
             for a in agencies
         }
+        server_text = (
+            f", server CPU {server / len(codes) * 1000:.1f} ms/dossier"
+            if server is not None
+            else ""
+        )
+        load = f", load {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
         report(
             f"dossier intake, {writers} writers, {where} ({vendor}{note})",
             f"{len(codes) / elapsed:.0f} dossiers/s ({len(codes)} in {elapsed:.2f} s, client "
-            f"CPU {cpu / len(codes) * 1000:.1f} ms/dossier); codes {' / '.join(sorted(verdicts))}",
+            f"CPU {cpu / len(codes) * 1000:.1f} ms/dossier{server_text}{load}); "
+            f"codes {' / '.join(sorted(verdicts))}",
         )
 
 
+def _workload(text: str) -> tuple[int, int]:
+    writers, _x, per_writer = text.partition("x")
+    return int(writers), int(per_writer)
+
+
 if __name__ == "__main__":
+    import argparse
     import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--workloads",
+        default=",".join(f"{w}x{n}" for w, n in WORKLOADS),
+        help="one-agency runs, WRITERSxDOSSIERS_PER_WRITER comma-separated (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--agencies",
+        default="8x100",
+        help="run with one agency per writer, WRITERSxPER_WRITER (≤ 8 agencies), or 'none'",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="run every workload N times")
+    parser.add_argument(
+        "--warmup", type=int, default=5, help="untimed intakes per writer first (default: 5)"
+    )
+    options = parser.parse_args()
 
     os.environ.setdefault("CHINHQUYEN_VAR_DIR", tempfile.mkdtemp(prefix="chinhquyen-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chinhquyen.settings")
@@ -250,4 +366,10 @@ if __name__ == "__main__":
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    run(lambda name, value: print(f"{name:<58} {value}", flush=True))
+    run(
+        lambda name, value: print(f"{name:<58} {value}", flush=True),
+        workloads=[_workload(w) for w in options.workloads.split(",") if w],
+        agencies_run=None if options.agencies == "none" else _workload(options.agencies),
+        repeat=options.repeat,
+        warmup=options.warmup,
+    )

@@ -145,7 +145,7 @@ def main() -> int:
     bench_restrict()
     bench_healthz()
     # Benchmarks of later capabilities live beside this file, each exposing run(report).
-    for module_name in ("bench_worktime", "bench_dossiers"):
+    for module_name in ("bench_worktime", "bench_dossiers", "bench_signing"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:

@@ -4,6 +4,7 @@ Every knob an operator may turn is an environment variable documented in README.
 ("Settings"). Nothing here reads outside the repository or the ``var/`` folder.
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -150,6 +151,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     if not str(DATABASES["default"]["NAME"]).startswith(":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg 3 server-side binding: parameters travel apart from the SQL, and a statement
+    # run DB_PREPARE_THRESHOLD times on a connection is prepared (parsed and planned once;
+    # about half of the server's CPU per dossier intake). DB_PREPARE_THRESHOLD=off behind a
+    # pooler that cannot keep prepared statements (PgBouncer < 1.21 in transaction mode).
+    # See docs/benchmarks.md (issue 3).
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5").strip().lower()
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": env_bool("DB_SERVER_SIDE_BINDING", True),
+        "prepare_threshold": None if _prepare in ("", "off", "none") else int(_prepare),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security -------------------------------------------------------------
@@ -242,6 +255,38 @@ WORKTIME_OBSERVE_CULTURE_DAY = env_bool("WORKTIME_OBSERVE_CULTURE_DAY", True)
 # stored PKCS#12 keys are sealed with a key derived from this setting (else from SECRET_KEY).
 SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
 SIGNING_KEY_ENCRYPTION_KEY = os.environ.get("SIGNING_KEY_ENCRYPTION_KEY", "")
+# Slips (giấy tiếp nhận …) get the receiving agency's organisation signature when it has a key.
+SIGNING_SIGN_SLIPS = env_bool("SIGNING_SIGN_SLIPS", True)
+# Certificate expiry warnings go out this many days ahead (chinhquyen signing_expiry_warnings).
+SIGNING_EXPIRY_WARNING_DAYS = int(os.environ.get("SIGNING_EXPIRY_WARNING_DAYS", "30"))
+# Online payment (docs/payments.md): a signed-redirect gateway (VNPAY-style). In development
+# the defaults point at the local sandbox (`chinhquyen payment_sandbox --port 8010`); in
+# production online payment is off until the three are set.
+PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "vnpay")
+PAYMENT_GATEWAY_URL = os.environ.get(
+    "PAYMENT_GATEWAY_URL", "" if PRODUCTION else "http://127.0.0.1:8010/paymentv2/vpcpay.html"
+)
+PAYMENT_MERCHANT_CODE = os.environ.get("PAYMENT_MERCHANT_CODE", "" if PRODUCTION else "CQSANDBX")
+PAYMENT_HASH_SECRET = os.environ.get(
+    "PAYMENT_HASH_SECRET", "" if PRODUCTION else "sandbox-secret-not-for-production"
+)
+# Citizen accounts (docs/citizens.md): national single sign-on over OpenID Connect. In
+# development the defaults point at the local provider (`chinhquyen oidc_dev_provider`).
+CITIZEN_OIDC_ISSUER = os.environ.get(
+    "CITIZEN_OIDC_ISSUER", "" if PRODUCTION else "http://127.0.0.1:8020"
+)
+CITIZEN_OIDC_CLIENT_ID = os.environ.get(
+    "CITIZEN_OIDC_CLIENT_ID", "" if PRODUCTION else "chinhquyen-dev"
+)
+CITIZEN_OIDC_CLIENT_SECRET = os.environ.get(
+    "CITIZEN_OIDC_CLIENT_SECRET", "" if PRODUCTION else "chinhquyen-dev-secret"
+)
+CITIZEN_OIDC_SCOPES = os.environ.get("CITIZEN_OIDC_SCOPES", "openid profile email phone")
+# Which claim carries what: JSON merged over the defaults in citizens/services.py.
+CITIZEN_OIDC_CLAIMS = json.loads(os.environ.get("CITIZEN_OIDC_CLAIMS") or "{}")
+CITIZEN_SMS_BACKEND = os.environ.get(
+    "CITIZEN_SMS_BACKEND", "chinhquyen.citizens.sms.DevelopmentLogSmsBackend"
+)
 
 # --- Files ----------------------------------------------------------------------------
 STATIC_URL = "static/"

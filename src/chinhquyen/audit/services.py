@@ -115,8 +115,14 @@ _PENDING_ATTR = "_audit_pending_entries"
 def _lock_chain_head(using: str) -> str:
     """Take the chain lock (until the transaction ends) and return the last entry's hash."""
     lock_chain(using)
-    last = AuditEntry.objects.using(using).order_by("-id").values_list("hash", flat=True)[:1]
-    return next(iter(last), GENESIS_HASH)
+    # One fixed statement (no ORM compilation: it runs at every audited commit, under the lock).
+    connection = connections[using]
+    q = connection.ops.quote_name
+    table, hash_, id_ = q(AuditEntry._meta.db_table), q("hash"), q("id")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {hash_} FROM {table} ORDER BY {id_} DESC LIMIT 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else GENESIS_HASH
 
 
 class _Marker:

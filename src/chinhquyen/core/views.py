@@ -42,10 +42,6 @@ def healthz(request):
     )
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
-
-
 def _roles_of(user) -> list[str]:
     """ "Role — organisation" lines for the roles ``user`` holds today, delegations included."""
     pairs = grants_of(user).pairs

@@ -3,28 +3,27 @@
 ``GET /api/v1/public/dossiers/{code}?phone=…`` (or ``&id_number=…``): the code, procedure,
 agency, status, times and the steps. 404, with one body, when the code does not exist *or* the
 phone / ID number does not match: the caller is not told which was wrong. No personal data is
-returned. Rate-limited per client address (``DOSSIER_STATUS_RATE_PER_MINUTE``, default 30).
+returned. Rate-limited per client address (``DOSSIER_STATUS_RATE_PER_MINUTE``, default 30) and
+per code (``DOSSIER_STATUS_FAILURES_PER_CODE_PER_HOUR`` failed look-ups, default 10): the
+lookup and the limiter are ``dossiers.services.lookup``, shared with the tracking page.
 """
 
-import hmac
-import re
 from datetime import datetime
 
-from django.conf import settings
-from django.core.cache import cache
-from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
+from django.utils import translation
 from ninja import Router, Schema
 
 from chinhquyen.core.middleware import client_ip
-from chinhquyen.dossiers.models import Dossier
-from chinhquyen.dossiers.services.queries import public_status
+from chinhquyen.dossiers.services.lookup import (
+    MISSING,
+    NOT_FOUND,
+    SecretMissing,
+    lookup_throttled,
+    public_status,
+    record_failed_lookup,
+)
 
 router = Router(tags=["dossiers"])
-
-NOT_FOUND = _("No dossier matches this code and phone number or ID number.")
-RATE_LIMITED = _("Too many look-ups from this address; try again in a minute.")
-MISSING = _("Give the phone number or the ID number used in the dossier.")
 
 
 class ErrorOut(Schema):
@@ -66,22 +65,6 @@ def error(code: str, message) -> dict:
     return {"code": code, "message_vi": texts["vi"], "message_en": texts["en"]}
 
 
-def _normalise(value: str) -> str:
-    return re.sub(r"[\s.()-]", "", value or "").upper()
-
-
-def _rate_limited(request) -> bool:
-    limit = int(getattr(settings, "DOSSIER_STATUS_RATE_PER_MINUTE", 30))
-    key = f"dossiers:status:{client_ip(request) or 'unknown'}:{timezone.now():%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return count > limit
-
-
 @router.get(
     "/{code}",
     response={200: DossierStatusOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
@@ -89,21 +72,14 @@ def _rate_limited(request) -> bool:
     auth=None,
 )
 def dossier_status(request, code: str, phone: str = "", id_number: str = ""):
-    if _rate_limited(request):
-        return 429, error("rate_limited", RATE_LIMITED)
-    given = _normalise(phone) or _normalise(id_number)
-    if not given:
+    refused = lookup_throttled(ip=client_ip(request), code=code)
+    if refused is not None:
+        return 429, error("rate_limited", refused)
+    try:
+        found = public_status(code, phone=phone, id_number=id_number)
+    except SecretMissing:
         return 400, error("secret_required", MISSING)
-    dossier = (
-        Dossier.objects.select_related("procedure", "procedure_version", "receiving_agency")
-        .filter(code=code[:40])
-        .first()
-    )
-    stored_phone = _normalise(dossier.applicant_phone) if dossier else ""
-    stored_id = _normalise(dossier.applicant_id_number) if dossier else ""
-    # Compare both in constant time, whichever was given, so timing tells nothing.
-    phone_ok = hmac.compare_digest(_normalise(phone).encode(), (stored_phone or "\0").encode())
-    id_ok = hmac.compare_digest(_normalise(id_number).encode(), (stored_id or "\0").encode())
-    if dossier is None or not (phone_ok or id_ok):
+    if found is None:
+        record_failed_lookup(code)
         return 404, error("not_found", NOT_FOUND)
-    return 200, public_status(dossier)
+    return 200, found

@@ -34,6 +34,14 @@ class DossiersConfig(AppConfig):
         )
         register(
             NavItem(
+                _("Results to sign"),
+                "dossiers:results_to_sign",
+                permission="dossiers.decide_dossier",
+                section=section,
+            )
+        )
+        register(
+            NavItem(
                 _("Receive a dossier"),
                 "dossiers:intake",
                 permission="dossiers.add_dossier",

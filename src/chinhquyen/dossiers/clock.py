@@ -12,34 +12,39 @@ from decimal import Decimal
 from chinhquyen.worktime import calendar
 
 
-def add_days(start: datetime, days: int) -> datetime:
-    return calendar.add_working_time(start, days=int(days))
+def add_days(start: datetime, days: int, *, work_calendar=None) -> datetime:
+    return calendar.add_working_time(start, days=int(days), calendar=work_calendar)
 
 
-def add_hours(start: datetime, hours: int | float | Decimal) -> datetime:
-    return calendar.add_working_time(start, hours=Decimal(hours))
+def add_hours(start: datetime, hours: int | float | Decimal, *, work_calendar=None) -> datetime:
+    return calendar.add_working_time(start, hours=Decimal(hours), calendar=work_calendar)
 
 
 def add_duration(start: datetime, duration: timedelta) -> datetime:
     return calendar.add_working_time(start, hours=Decimal(duration.total_seconds()) / 3600)
 
 
-def add_legal_time(start: datetime, amount: Decimal, unit: str) -> datetime:
+def add_legal_time(start: datetime, amount: Decimal, unit: str, *, work_calendar=None) -> datetime:
     """``amount`` working days (same clock time on the N-th day) or working hours after start.
 
     A fractional number of days (e.g. 0.5) is converted to hours with the length of a
-    working day on the start date.
+    working day on the start date. ``work_calendar``: a ``WorkCalendar`` already at hand
+    (else the current one is read: one query).
     """
     from chinhquyen.procedures.choices import TimeUnit
 
+    if work_calendar is None:
+        work_calendar = calendar.WorkCalendar.current()
     amount = Decimal(amount)
     if unit == TimeUnit.WORKING_HOURS:
-        return add_hours(start, amount)
+        return add_hours(start, amount, work_calendar=work_calendar)
     if amount == amount.to_integral_value():
-        return add_days(start, int(amount))
+        return add_days(start, int(amount), work_calendar=work_calendar)
     day = calendar.to_local(start).date()
-    length = calendar.working_day_length(day)
-    return add_hours(start, amount * Decimal(length.total_seconds()) / 3600)
+    length = calendar.working_day_length(day, calendar=work_calendar)
+    return add_hours(
+        start, amount * Decimal(length.total_seconds()) / 3600, work_calendar=work_calendar
+    )
 
 
 def between(a: datetime, b: datetime, *, work_calendar=None) -> timedelta:
@@ -52,8 +57,8 @@ def next_working_instant(moment: datetime) -> datetime:
     return calendar.next_working_instant(moment)
 
 
-def start_of_next_working_day(moment: datetime) -> datetime:
-    return calendar.start_of_next_working_day(moment)
+def start_of_next_working_day(moment: datetime, *, work_calendar=None) -> datetime:
+    return calendar.start_of_next_working_day(moment, calendar=work_calendar)
 
 
 def local(moment: datetime) -> datetime:

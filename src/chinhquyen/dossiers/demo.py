@@ -734,10 +734,16 @@ class Builder:
             window_end = clock.add_days(
                 dossier.received_at, dossier.rule_set.supplement_window_working_days
             )
+            required = [
+                c
+                for c in dossier.procedure_version.components.order_by("order", "pk")
+                if c.requirement == "required"
+            ] or list(dossier.procedure_version.components.order_by("order", "pk"))
             return transition(
                 dossier,
                 kind,
                 acting_user=self.user(dossier.current_agency, step.performer_role),
+                requested_components=[rng.choice(required)],
                 note=rng.choice(
                     [
                         "Bổ sung bản sao giấy tờ tùy thân còn hiệu lực.",
@@ -750,12 +756,13 @@ class Builder:
         if kind == "receive_supplement":
             if dossier.status != DossierStatus.AWAITING_SUPPLEMENT:
                 return dossier
-            components = [
-                c
-                for c in dossier.procedure_version.components.order_by("order")
-                # The service checks a supplement like an intake: every required component.
-                if c.requirement == "required"
-            ]
+            # Exactly the components the request named (the service accepts no other).
+            components = sorted(
+                dossier.supplement_requests.order_by("-requested_at", "-id")
+                .first()
+                .components.all(),
+                key=lambda c: (c.order, c.pk),
+            )
             files = [
                 (
                     c,

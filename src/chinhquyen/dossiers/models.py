@@ -195,6 +195,17 @@ class Dossier(models.Model):
     result_file = models.FileField(
         _("result file"), upload_to="dossiers/results/%Y/%m/", blank=True
     )
+    # The leader's digital signature on the result PDF (``services.results.sign_results``);
+    # empty while a PDF result awaits it.
+    result_signed_at = models.DateTimeField(_("result signed at"), null=True, blank=True)
+    result_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("result signed by"),
+    )
     result_note = models.TextField(_("result"), blank=True)
     rejection_reason = models.TextField(_("reason for refusal"), blank=True)
     return_method = models.CharField(
@@ -705,3 +716,42 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"feedback {self.pk} ({self.agency_id})"
+
+
+class SupplementRequest(models.Model):
+    """A request to supplement the dossier (form 02, Decree 61/2018 Art. 19(4)): the
+    components the applicant must bring again or add, and the officer's explanation.
+
+    Written by ``transition(…, "request_supplement", requested_components=…)`` with its
+    ``supplement_requested`` event; answered once by ``receive_supplement`` (at the counter,
+    or online by the applicant), which accepts files for these components only.
+    """
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="supplement_requests"
+    )
+    event = models.OneToOneField(
+        DossierEvent, on_delete=models.PROTECT, related_name="supplement_request"
+    )
+    components = models.ManyToManyField(
+        "procedures.ProcedureComponent",
+        related_name="+",
+        verbose_name=_("components to supplement"),
+    )
+    explanation = models.TextField(_("what to supplement and why"))
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_channel = models.CharField(
+        _("answered through"), max_length=20, choices=Channel.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+        ordering = ["dossier", "requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} supplement {self.requested_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chinhquyen.dossiers import views, views_slips
+from chinhquyen.dossiers import views, views_results, views_slips
 
 app_name = "dossiers"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/evaluate/", views.evaluate_view, name="evaluate"),
     path("<int:pk>/slips/<slug:kind>/", views_slips.dossier_slip_view, name="slip"),
     path("slips/register/", views_slips.register_view, name="slip_register"),
+    path("results/to-sign/", views_results.results_to_sign_view, name="results_to_sign"),
 ]

@@ -43,6 +43,7 @@ from chinhquyen.dossiers.services.lateness import (
     median_step_seconds,
 )
 from chinhquyen.dossiers.services.queries import QUEUES, annotate_risk, step_runs
+from chinhquyen.dossiers.services.transitions import open_supplement_request
 
 QUEUE_LABELS = {
     "to_process": _("To process"),
@@ -276,6 +277,12 @@ def detail_view(request, pk: int):
     permitted = permitted_actions(dossier, request.user)
     actions = [a for a in actions if a in permitted]
     entries = timeline(dossier)
+    components = list(dossier.procedure_version.components.order_by("order", "pk"))
+    supplement_request = (
+        open_supplement_request(dossier)
+        if dossier.status == DossierStatus.AWAITING_SUPPLEMENT
+        else None
+    )
     return render(
         request,
         "dossiers/detail.html",
@@ -297,8 +304,14 @@ def detail_view(request, pk: int):
             "agencies": Organisation.objects.exclude(pk=dossier.current_agency_id).order_by("path")[
                 :300
             ],
+            "components": components,
+            "supplement_request": supplement_request,
             "supplement_components": (
-                list(dossier.procedure_version.components.order_by("order", "pk"))
+                (
+                    sorted(supplement_request.components.all(), key=lambda c: (c.order, c.pk))
+                    if supplement_request is not None
+                    else components
+                )
                 if dossier.status == DossierStatus.AWAITING_SUPPLEMENT
                 else []
             ),
@@ -343,6 +356,10 @@ def act_view(request, pk: int):
     )
     assignee = Official.objects.filter(pk=data["assignee"]).first() if data["assignee"] else None
     files = None
+    requested = None
+    if data["action"] == Action.REQUEST_SUPPLEMENT:
+        # The ticked components (checkboxes "components"); the service checks them.
+        requested = request.POST.getlist("components")
     if data["action"] == Action.RECEIVE_SUPPLEMENT:
         # One optional file per component: the supplement brings only what was asked for.
         files = [
@@ -365,6 +382,7 @@ def act_view(request, pk: int):
             tracking_number=data["tracking_number"],
             postal_address=data["postal_address"],
             files=files,
+            requested_components=requested,
         )
     except DossierError as exc:
         return error_page(request, exc, dossier=dossier)

@@ -65,6 +65,7 @@ class VersionForm(forms.Form):
         required=False,
     )
     result_type = forms.CharField(label=_("Result"), max_length=500, required=False)
+    result_type_en = forms.CharField(label=_("Result (English)"), max_length=500, required=False)
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea, required=False)
     where_to_apply = forms.CharField(
         label=_("Where to apply"), widget=forms.Textarea, required=False
@@ -86,6 +87,7 @@ class NewProcedureForm(VersionForm):
 
 class ComponentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=1000)
+    name_en = forms.CharField(label=_("English name"), max_length=1000, required=False)
     originals = forms.IntegerField(label=_("Originals"), min_value=0, initial=1)
     copies = forms.IntegerField(label=_("Copies"), min_value=0, initial=0)
     requirement = forms.ChoiceField(label=_("Requirement"), choices=ComponentRequirement.choices)
@@ -96,6 +98,7 @@ class ComponentForm(forms.Form):
 class FeeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FeeKind.choices)
     name = forms.CharField(label=_("Name"), max_length=500)
+    name_en = forms.CharField(label=_("English name"), max_length=500, required=False)
     amount = forms.DecimalField(label=_("Amount (VND)"), max_digits=14, decimal_places=0)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
 

@@ -64,6 +64,7 @@ PROCEDURE_COLUMNS = (
     Column("online_mode", "Dịch vụ công trực tuyến", "Online mode"),
     Column("legacy_online_level", "Mức độ DVC cũ", "Historic online level"),
     Column("result_type", "Kết quả", "Result"),
+    Column("result_type_en", "Kết quả (tiếng Anh)", "Result (English)"),
     Column("legal_basis", "Căn cứ pháp lý", "Legal basis"),
     Column("where_to_apply", "Nơi tiếp nhận", "Where to apply"),
     Column("applicants", "Đối tượng thực hiện", "Who may apply"),
@@ -79,6 +80,7 @@ COMPONENT_COLUMNS = (
     Column("copies", "Bản sao", "Copies"),
     Column("requirement", "Yêu cầu", "Requirement"),
     Column("condition", "Điều kiện", "Condition"),
+    Column("name_en", "Tên tiếng Anh", "English name"),
 )
 FEE_COLUMNS = (
     Column("national_code", "Mã thủ tục", "National code", required=True, aliases=("Mã TTHC",)),
@@ -86,6 +88,7 @@ FEE_COLUMNS = (
     Column("name", "Tên phí, lệ phí", "Fee", required=True),
     Column("amount", "Số tiền (đồng)", "Amount (VND)", required=True),
     Column("note", "Ghi chú", "Note"),
+    Column("name_en", "Tên tiếng Anh", "English name"),
 )
 PROCEDURE_SHEET = ("Thủ tục", "Procedures")
 COMPONENT_SHEET = ("Thành phần hồ sơ", "Components")
@@ -282,6 +285,7 @@ class _Reader:
                 "online_mode": parsed["online_mode"],
                 "legacy_online_level": legacy_level,
                 "result_type": values.get("result_type", ""),
+                "result_type_en": values.get("result_type_en", ""),
                 "legal_basis": values.get("legal_basis", ""),
                 "where_to_apply": values.get("where_to_apply", ""),
                 "applicants": values.get("applicants", ""),
@@ -323,6 +327,7 @@ class _Reader:
             )
         cleaned["requirement"] = requirement
         cleaned["condition"] = values.get("condition", "")
+        cleaned["name_en"] = values.get("name_en", "")
         if not cleaned["name"]:
             self.error(
                 sheet,
@@ -381,6 +386,7 @@ class _Reader:
             "name": values["name"],
             "amount": amount,
             "note": values.get("note", ""),
+            "name_en": values.get("name_en", ""),
         }
 
 
@@ -408,10 +414,13 @@ def _comparable(version: ProcedureVersion) -> tuple:
         | {"processing_time": str(version.processing_time.normalize())},
         sorted(filter(None, (_agency_code(a) for a in version.implementing_agencies.all()))),
         [
-            (c.order, c.name, c.originals, c.copies, c.requirement, c.condition)
+            (c.order, c.name, c.originals, c.copies, c.requirement, c.condition, c.name_en)
             for c in version.components.all()
         ],
-        [(f.kind, f.name, str(f.amount.normalize()), f.note) for f in version.fees.all()],
+        [
+            (f.kind, f.name, str(f.amount.normalize()), f.note, f.name_en)
+            for f in version.fees.all()
+        ],
     )
 
 
@@ -427,6 +436,7 @@ def _planned(entry: dict, field: ProcedureField | None) -> tuple:
         "online_mode": values["online_mode"],
         "legacy_online_level": values["legacy_online_level"],
         "result_type": values["result_type"],
+        "result_type_en": values["result_type_en"],
         "legal_basis": values["legal_basis"],
         "where_to_apply": values["where_to_apply"],
         "applicants": values["applicants"],
@@ -436,10 +446,21 @@ def _planned(entry: dict, field: ProcedureField | None) -> tuple:
         snapshot,
         sorted(filter(None, (_agency_code(a) for a in values["implementing_agencies"]))),
         [
-            (c["order"], c["name"], c["originals"], c["copies"], c["requirement"], c["condition"])
+            (
+                c["order"],
+                c["name"],
+                c["originals"],
+                c["copies"],
+                c["requirement"],
+                c["condition"],
+                c["name_en"],
+            )
             for c in entry["components"]
         ],
-        [(f["kind"], f["name"], str(f["amount"].normalize()), f["note"]) for f in entry["fees"]],
+        [
+            (f["kind"], f["name"], str(f["amount"].normalize()), f["note"], f["name_en"])
+            for f in entry["fees"]
+        ],
     )
 
 
@@ -649,6 +670,7 @@ def export_catalogue(*, codes: list[str] | None = None) -> bytes:
                 version.online_mode,
                 version.legacy_online_level,
                 version.result_type,
+                version.result_type_en,
                 version.legal_basis,
                 version.where_to_apply,
                 version.applicants,
@@ -667,10 +689,11 @@ def export_catalogue(*, codes: list[str] | None = None) -> bytes:
                     component.copies,
                     component.requirement,
                     component.condition,
+                    component.name_en,
                 ]
             )
         for fee in version.fees.all():
-            fees_sheet.append([code, fee.kind, fee.name, int(fee.amount), fee.note])
+            fees_sheet.append([code, fee.kind, fee.name, int(fee.amount), fee.note, fee.name_en])
     for each in (sheet, components_sheet, fees_sheet):
         for cell in each[1]:
             cell.font = Font(bold=True)

@@ -97,12 +97,17 @@ class ProcedureVersion(models.Model):
         _("online level (historic, 1–4)"), null=True, blank=True
     )
     result_type = models.CharField(_("result"), max_length=500, blank=True)
+    result_type_en = models.CharField(_("result (English)"), max_length=500, blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     where_to_apply = models.TextField(_("where to apply"), blank=True)
     applicants = models.TextField(_("who may apply"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     # Name and code folded (lower case, no diacritics) for search; set by the services.
     search_name = models.CharField(max_length=600, blank=True, editable=False)
+    # Public catalogue search (procedures.search): folded words padded with spaces, set when
+    # the version is published. Title = the names; text = every other searchable part.
+    search_title = models.CharField(max_length=1200, blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -148,6 +153,7 @@ class ProcedureComponent(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=1000)
+    name_en = models.CharField(_("English name"), max_length=1000, blank=True)
     originals = models.PositiveSmallIntegerField(_("originals"), default=1)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
     requirement = models.CharField(
@@ -176,6 +182,7 @@ class ProcedureFee(models.Model):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
     kind = models.CharField(_("kind"), max_length=10, choices=FeeKind.choices, default=FeeKind.FEE)
     name = models.CharField(_("name"), max_length=500)
+    name_en = models.CharField(_("English name"), max_length=500, blank=True)
     amount = models.DecimalField(_("amount (VND)"), max_digits=14, decimal_places=0)
     note = models.TextField(_("note"), blank=True)
 

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.signing.errors import SigningError
-from chinhquyen.signing.models import SigningKey, TrustAnchor
+from chinhquyen.signing.models import Certificate, SigningKey, TrustAnchor, VerificationReport
 from chinhquyen.signing.services import add_trust_anchor
 
 
@@ -85,3 +85,34 @@ class SigningKeyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows changed only through the services (registry, reports): read-only here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(_ReadOnlyAdmin):
+    list_display = ("common_name", "kind", "organisation", "official", "serial_number",
+                    "valid_until", "status")  # fmt: skip
+    list_filter = ("kind", "status")
+    search_fields = ("common_name", "serial_number", "fingerprint_sha256", "issuer")
+    list_select_related = ("organisation", "official")
+    exclude = ("certificate",)
+
+
+@admin.register(VerificationReport)
+class VerificationReportAdmin(_ReadOnlyAdmin):
+    list_display = ("file_name", "verified_at", "verified_by", "all_valid", "signature_count")
+    list_filter = ("all_valid",)
+    search_fields = ("file_name", "file_sha256")
+    list_select_related = ("verified_by",)

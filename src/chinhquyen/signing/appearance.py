@@ -46,6 +46,8 @@ class Appearance:
     image: bytes | None = None  # PNG with transparent background (signature or seal)
     text: str | None = None  # None: the role's default text; "": no text
     document_number: str = ""  # "Số: 12/QĐ-UBND" for the organisation's stamp
+    field_name: str | None = None  # an empty signature field of the PDF to fill (placement.py)
+    anchor: str | None = None  # a marker text to centre the signature on (placement.py)
 
 
 @dataclass(frozen=True)
@@ -131,16 +133,31 @@ def placement_for(
 
 def stamp_style(placement: Placement):
     """A pyHanko stamp style drawing ``placement``'s text (TNR 10, black) over its image."""
+    from pyhanko.pdf_utils import layout
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
-    font = font_path()
+    # No text (an image alone): pyHanko's embedded-font path fails on an empty string.
+    font = font_path() if placement.text.strip() else None
+    # Text at its true size (10 pt, Decree 30/2020) with a 1 pt margin, shrunk only if it does
+    # not fit; pyHanko's default 10 pt margins shrink two lines in a 27 pt box to about 6 pt.
+    tight = layout.SimpleBoxLayoutRule(
+        x_align=layout.AxisAlignment.ALIGN_MID,
+        y_align=layout.AxisAlignment.ALIGN_MID,
+        margins=layout.Margins.uniform(1),
+        inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+    )
     box_style = (
-        TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=10), font_size=10, leading=12)
+        TextBoxStyle(
+            font=GlyphAccumulatorFactory(font, font_size=10),
+            font_size=10,
+            leading=12,
+            box_layout_rule=tight,
+        )
         if font
-        else TextBoxStyle(font_size=10, leading=12)
+        else TextBoxStyle(font_size=10, leading=12, box_layout_rule=tight)
     )
     background = None
     if placement.image:
@@ -152,6 +169,7 @@ def stamp_style(placement: Placement):
         stamp_text=placement.text.replace("%", "%%"),
         text_box_style=box_style,
         border_width=0,
+        inner_content_layout=tight,
         background=background,
         background_opacity=1.0,
     )

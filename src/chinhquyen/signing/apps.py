@@ -20,6 +20,40 @@ class SigningConfig(AppConfig):
                     "signing.view_trustanchor",
                     "signing.add_trustanchor",
                     "signing.change_trustanchor",
+                    # The certificate registry of their agency (views: restrict / scopes).
+                    "signing.view_certificate",
+                    "signing.add_certificate",
+                    "signing.change_certificate",
                 },
             }
         )
+        self._register_navigation()
+
+    def _register_navigation(self) -> None:
+        from chinhquyen.core.navigation import (
+            SECTION_ADMINISTRATION,
+            NavItem,
+            register,
+            register_section,
+        )
+
+        section = _("Digital signatures")
+        register_section(section, before=SECTION_ADMINISTRATION)
+        register(NavItem(_("Verify digital signatures"), "signing:verify", section=section))
+        register(
+            NavItem(
+                _("Certificate registry"),
+                "signing:certificates",
+                permission="signing.view_certificate",
+                section=section,
+            )
+        )
+        register(
+            NavItem(
+                _("Certificates per agency"),
+                "signing:counts",
+                permission="signing.view_certificate",
+                section=section,
+            )
+        )
+        register(NavItem(_("Signing notices"), "signing:notifications", section=section))

@@ -21,3 +21,20 @@ class SignatureLevel(models.TextChoices):
     B_T = "B-T", "PAdES B-T"
     B_LT = "B-LT", "PAdES B-LT"
     B_LTA = "B-LTA", "PAdES B-LTA"
+
+
+class CertificateKind(models.TextChoices):
+    """Kinds of certificate counted in the IT report (personal, organisational, SIM-based)."""
+
+    ORGANISATIONAL = "organisational", _("Organisational")
+    PERSONAL = "personal", _("Personal")
+    # Remote signing with a key on the SIM card of a mobile phone: recorded, never used here.
+    SIM = "sim", _("SIM-based remote signing")
+
+
+class CertificateStatus(models.TextChoices):
+    """The status of a certificate when it was last checked."""
+
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")

@@ -13,19 +13,16 @@ bilingual message; nothing is returned then, and the caller's PDF bytes are neve
 
 import asyncio
 import contextlib
-import hashlib
 from collections.abc import Iterator
-from io import BytesIO
 
 from asn1crypto import x509
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.audit.services import log_action
 from chinhquyen.signing import crypto
-from chinhquyen.signing.appearance import A4, Appearance, placement_for, stamp_style
+from chinhquyen.signing.appearance import A4, Appearance
 from chinhquyen.signing.choices import KeyStorage, SignatureRole
 from chinhquyen.signing.errors import (
     CertificateRefusedError,
@@ -35,7 +32,8 @@ from chinhquyen.signing.errors import (
     SigningError,
 )
 from chinhquyen.signing.models import SigningKey, TrustAnchor
-from chinhquyen.signing.verification import VerificationReport, open_pdf, verify_pdf
+from chinhquyen.signing.registry import register_signing_key
+from chinhquyen.signing.verification import VerificationReport, verify_pdf
 
 __all__ = [
     "Appearance",
@@ -165,6 +163,7 @@ def import_pkcs12_key(
                 "issuer": signing_key.issuer,
             },
         )
+        register_signing_key(signing_key, acting_user=acting_user)
     return signing_key
 
 
@@ -208,6 +207,7 @@ def register_pkcs11_key(
                 "key": key_label,
             },
         )
+        register_signing_key(signing_key, acting_user=acting_user)
     return signing_key
 
 
@@ -457,89 +457,16 @@ def sign_pdf(
     ``signer``: a user (personal role: their own key; organisation role: their organisation's
     key), an Organisation, or a SigningKey. ``pin``: for PKCS#11 keys. PAdES B-B; B-LT (signature
     timestamp, OCSP responses and CRLs in the DSS) when ``SIGNING_TSA_URL`` is set.
-    Earlier signatures stay valid. Audited as ``signing.sign_pdf``.
+    Earlier signatures stay valid. Audited as ``signing.sign_pdf``. The visible signature
+    goes where the document asks (``placement.locate``: an empty field, the signer block, the
+    leader's signature for the seal), else to the role's default box. To sign many documents
+    with one unlock of the key, use ``chinhquyen.signing.batch.sign_batch``.
     """
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers, timestamps
-    from pyhanko.sign.general import SigningError as HankoSigningError
+    from chinhquyen.signing.batch import signing_session
 
-    role = SignatureRole(role)
-    appearance = appearance or Appearance()
-    key = resolve_signing_key(signer, role)
-    _check_may_sign(key, acting_user)
-    reader = open_pdf(pdf)
-    _refuse_tampered(reader)
-    cert, chain = _key_certificates(key)
-    vc = validation_context(other_certs=chain)
-    check_signer_certificate(cert, chain, vc)
-
-    tsa_url = getattr(settings, "SIGNING_TSA_URL", "")
-    field_name = _next_field_name(reader, role)
-    signer_name = crypto.common_name(cert)
-    moment = timezone.now()
-    page_count, page_size = _page_info(reader)
-    if appearance.visible:
-        placement = placement_for(
-            appearance,
-            role=role,
-            signer_name=signer_name,
-            organisation_name=str(key.organisation) if key.organisation_id else "",
-            moment=moment,
-            page_count=page_count,
-            page_size=page_size,
-        )
-        field_spec = fields.SigFieldSpec(field_name, on_page=placement.page, box=placement.box)
-        style = stamp_style(placement)
-    else:
-        field_spec = fields.SigFieldSpec(field_name)
-        style = None
-    meta = signers.PdfSignatureMetadata(
-        field_name=field_name,
-        md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES,
-        name=signer_name,
-        embed_validation_info=bool(tsa_url),
-        validation_context=vc if tsa_url else None,
-    )
-    timestamper = timestamps.HTTPTimeStamper(tsa_url, timeout=10) if tsa_url else None
-    with _open_signer(key, cert, chain, pin=pin) as hanko_signer:
-        pdf_signer = signers.PdfSigner(
-            meta,
-            signer=hanko_signer,
-            timestamper=timestamper,
-            stamp_style=style,
-            new_field_spec=field_spec,
-        )
-        writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-        try:
-            signed = pdf_signer.sign_pdf(writer).getvalue()
-        except (HankoSigningError, timestamps.TimestampRequestError) as exc:
-            raise SigningError(
-                _("The signature could not be made (%(reason)s): nothing was signed."),
-                reason=str(exc),
-            ) from exc
-        except Exception as exc:
-            _raise_token_error(exc)
-            raise
-
-    with transaction.atomic():
-        log_action(
-            "signing.sign_pdf",
-            target=key,
-            actor=acting_user,
-            details={
-                "role": role.value,
-                "field": field_name,
-                "certificate_serial": key.serial_number,
-                "certificate_issuer": key.issuer,
-                "certificate_subject": key.subject,
-                "storage": key.storage,
-                "level": "B-LT" if tsa_url else "B-B",
-                "sha256_before": hashlib.sha256(pdf).hexdigest(),
-                "sha256_after": hashlib.sha256(signed).hexdigest(),
-            },
-        )
-    return signed
+    # A session of one document: the key is unlocked after the PDF was checked.
+    with signing_session(signer=signer, role=role, pin=pin, acting_user=acting_user) as session:
+        return session.sign(pdf, appearance=appearance)
 
 
 def _raise_token_error(exc: Exception) -> None:

@@ -1,4 +1,4 @@
-"""Verify an uploaded PDF and show the report (officials only; nothing is stored yet)."""
+"""Verify an uploaded PDF, store and show the report, with the official's earlier reports."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 from chinhquyen.accounts.choices import UserKind
 from chinhquyen.signing.errors import SigningError
 from chinhquyen.signing.forms import VerifyUploadForm
+from chinhquyen.signing.models import VerificationReport
+from chinhquyen.signing.reports import store_report
 from chinhquyen.signing.verification import verify_pdf
 
 
@@ -19,8 +21,10 @@ def verify_upload(request):
     status = 200
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            report = verify_pdf(form.cleaned_data["file"].read())
+            report = verify_pdf(upload.read())
+            store_report(report, acting_user=request.user, file_name=upload.name or "")
         except SigningError as exc:
             form.add_error("file", exc.message)
             status = 400
@@ -30,6 +34,11 @@ def verify_upload(request):
     return render(
         request,
         "signing/verify.html",
-        {"form": form, "report": report, "summary": summary},
+        {
+            "form": form,
+            "report": report,
+            "summary": summary,
+            "history": VerificationReport.objects.filter(verified_by=request.user)[:20],
+        },
         status=status,
     )

@@ -282,9 +282,15 @@ class WorkCalendar:
         One indexed query per call (the token); a change made by another process, or a change
         rolled back, is seen at the next call.
         """
+        return cls.for_token(cls._database_token())
+
+    @classmethod
+    def for_token(cls, token: str | None) -> WorkCalendar:
+        """The calendar whose revision token is ``token``, read by the caller from the
+        database (e.g. together with other data in one statement): the cached one when the
+        tokens match, else reloaded. No query when the cache is fresh."""
         from django.conf import settings
 
-        token = cls._database_token()
         culture = getattr(settings, "WORKTIME_OBSERVE_CULTURE_DAY", True)
         cached = cls._cache
         if cached is not None and cached.token == token and cached.observe_culture_day == culture:

@@ -22,8 +22,9 @@ from chinhquyen.dossiers.services.lateness import (
     median_step_seconds,
     step_outcome,
 )
+from chinhquyen.dossiers.services.lookup import lookup_throttled, public_status, status_payload
 from chinhquyen.dossiers.services.payments import is_paid, record_payment
-from chinhquyen.dossiers.services.queries import public_status, queue, timeline
+from chinhquyen.dossiers.services.queries import queue, timeline
 from chinhquyen.dossiers.services.transitions import permitted_actions, transition
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "flag_overdue",
     "is_at_risk",
     "is_paid",
+    "lookup_throttled",
     "median_step_seconds",
     "public_status",
     "queue",
@@ -46,6 +48,7 @@ __all__ = [
     "rule_set_in_force",
     "score_dossier",
     "score_period",
+    "status_payload",
     "step_outcome",
     "timeline",
     "permitted_actions",

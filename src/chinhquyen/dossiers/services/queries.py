@@ -1,4 +1,4 @@
-"""Read-side helpers: work queues, the timeline, the public status."""
+"""Read-side helpers: work queues, the timeline (the public status: ``lookup``)."""
 
 import statistics
 from dataclasses import dataclass
@@ -212,29 +212,3 @@ def paused_periods(dossier: Dossier) -> list[tuple[datetime, datetime | None]]:
         elif periods and periods[-1][1] is None:
             periods[-1] = (periods[-1][0], event.at)
     return periods
-
-
-def public_status(dossier: Dossier) -> dict:
-    """The public status contract (no personal data)."""
-    runs = step_runs(dossier)
-    version = dossier.procedure_version
-    return {
-        "code": dossier.code,
-        "procedure": {"code": dossier.procedure.national_code, "name": version.name},
-        "agency": dossier.receiving_agency.name,
-        "status": dossier.status,
-        "status_label": str(dossier.get_status_display()),
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
-        "steps": [
-            {
-                "name": run.step.name,
-                "agency": run.agency.name,
-                "started_at": run.started_at,
-                "due_at": run.due_at,
-                "finished_at": run.finished_at,
-                "outcome": run.outcome or None,
-            }
-            for run in runs
-        ],
-    }

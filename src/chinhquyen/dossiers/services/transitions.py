@@ -19,6 +19,7 @@ from chinhquyen.audit.services import log_action
 from chinhquyen.dossiers import clock
 from chinhquyen.dossiers.choices import (
     Action,
+    Channel,
     DossierStatus,
     EventType,
     NotificationKind,
@@ -32,7 +33,13 @@ from chinhquyen.dossiers.exceptions import (
     PermissionDenied,
     StaleDossier,
 )
-from chinhquyen.dossiers.models import Dossier, DossierAgency, DossierAttachment, PostalOrder
+from chinhquyen.dossiers.models import (
+    Dossier,
+    DossierAgency,
+    DossierAttachment,
+    PostalOrder,
+    SupplementRequest,
+)
 from chinhquyen.dossiers.services.access import (
     bilingual,
     holds_permission,
@@ -103,7 +110,8 @@ def _wrong_state(dossier: Dossier, action: str) -> InvalidTransition:
 
 def _check_permission(dossier: Dossier, action: str, user) -> None:
     perm, where = ACTION_PERMISSIONS[action]
-    if action == Action.WITHDRAW and is_citizen(user):
+    if action in (Action.WITHDRAW, Action.RECEIVE_SUPPLEMENT) and is_citizen(user):
+        # The applicant withdraws, or answers a supplement request online, themselves.
         if dossier.applicant_user_id != user.pk:
             raise PermissionDenied
         return
@@ -227,6 +235,10 @@ def _step_action(dossier: Dossier, action: str, user, at: datetime, params: dict
             raise DossierError(
                 bilingual(_("Say what the applicant must supplement.")), code="reason_required"
             )
+        requested = _requested_components(dossier, params["requested_components"])
+        data["components"] = [c.pk for c in requested]
+        # Form 02 lists one row per component (``slips.mapping.supplement_request_slip``).
+        data["items"] = [{"content": c.name, "reason": note.strip()} for c in requested]
     target = None
     if action == Action.TRANSFER:
         target = params["target_agency"] or (found.next_step and found.next_step.performer_agency)
@@ -276,15 +288,66 @@ def _step_action(dossier: Dossier, action: str, user, at: datetime, params: dict
         _move_to_step(dossier, next_step, agency, at)
         event_fields["to_agency"] = agency
         data["next_step"] = next_step.code
-    add_event(dossier, STEP_EVENTS[action], at=at, acting_user=user, data=data, **event_fields)
+    event = add_event(
+        dossier, STEP_EVENTS[action], at=at, acting_user=user, data=data, **event_fields
+    )
+    if action == Action.REQUEST_SUPPLEMENT:
+        request = SupplementRequest.objects.create(
+            dossier=dossier,
+            event=event,
+            explanation=note.strip(),
+            requested_at=at,
+            requested_by=actor_or_none(user),
+        )
+        request.components.set(requested)
     return data
 
 
-def check_supplement(dossier: Dossier, files) -> list[tuple[object, CheckedFile]]:
+def _requested_components(dossier: Dossier, given) -> list:
+    """The components a supplement request names: at least one, all of the dossier's
+    procedure version (given as components or primary keys)."""
+    own = {c.pk: c for c in dossier.procedure_version.components.all()}
+    pks = []
+    for item in given or []:
+        pk = getattr(item, "pk", item)
+        try:
+            pks.append(int(pk))
+        except (TypeError, ValueError):
+            pks.append(None)
+    unknown = [pk for pk in pks if pk not in own]
+    if unknown:
+        raise DossierError(
+            bilingual(_("A requested component does not belong to this procedure version.")),
+            code="component_unknown",
+            details={"components": [str(pk) for pk in unknown]},
+        )
+    if not pks:
+        raise DossierError(
+            bilingual(_("Tick at least one component the applicant must supplement.")),
+            code="components_required",
+        )
+    return sorted({own[pk] for pk in pks}, key=lambda c: (c.order, c.pk))
+
+
+def open_supplement_request(dossier: Dossier) -> SupplementRequest | None:
+    """The latest unanswered supplement request of ``dossier`` (None for a request made
+    before requests named their components, or when none is open)."""
+    return (
+        SupplementRequest.objects.filter(dossier=dossier, answered_at__isnull=True)
+        .prefetch_related("components")
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+
+
+def check_supplement(
+    dossier: Dossier, files, request: SupplementRequest | None = None
+) -> list[tuple[object, CheckedFile]]:
     """Check the files of a supplement: each belongs to the dossier's procedure version and
-    passes the type/size check of intake; a supplement brings only some components (those
-    the request asked for), and the earlier files plus the supplement must hold every
-    required component. Raises ``IntakeRefused`` / ``UploadRefused`` naming the problem."""
+    passes the type/size check of intake; when the request names its components, the
+    supplement brings a file for each of them and for no other; the earlier files plus the
+    supplement must hold every required component. Raises ``IntakeRefused`` /
+    ``UploadRefused`` naming the problem."""
     from chinhquyen.procedures.choices import ComponentRequirement
 
     version = dossier.procedure_version
@@ -304,6 +367,8 @@ def check_supplement(dossier: Dossier, files) -> list[tuple[object, CheckedFile]
             )
         if uploaded is not None:
             checked.append((component, check_upload(uploaded, label=str(component or ""))))
+    if request is not None:
+        _check_requested(request, files)
     present = set(
         dossier.attachments.filter(component__isnull=False).values_list("component_id", flat=True)
     ) | {component.pk for component, _file in checked if component is not None}
@@ -328,13 +393,66 @@ def check_supplement(dossier: Dossier, files) -> list[tuple[object, CheckedFile]
     return checked
 
 
+def _pairs(files) -> list[tuple[object, object]]:
+    return [
+        (item.get("component"), item.get("file")) if isinstance(item, dict) else tuple(item)
+        for item in files or []
+    ]
+
+
+def _check_requested(request: SupplementRequest, files) -> None:
+    """Only the requested components, each once, and all of them."""
+    wanted = {c.pk: c for c in request.components.all()}
+    brought: list[int] = []
+    for component, uploaded in _pairs(files):
+        if uploaded is None:
+            continue
+        if component is None or component.pk not in wanted:
+            raise IntakeRefused(
+                bilingual(
+                    _(
+                        "“%(name)s” was not asked for in the supplement request; bring only: "
+                        "%(wanted)s."
+                    ),
+                    name=str(component or getattr(uploaded, "name", "")),
+                    wanted="; ".join(c.name for c in wanted.values()),
+                ),
+                code="component_not_requested",
+                details={"component": str(component or "")},
+            )
+        if component.pk in brought:
+            raise IntakeRefused(
+                bilingual(_("Give one file for “%(name)s”."), name=component.name),
+                code="component_repeated",
+                details={"component": str(component)},
+            )
+        brought.append(component.pk)
+    missing = [c for pk, c in wanted.items() if pk not in brought]
+    if missing:
+        raise IntakeRefused(
+            bilingual(
+                _("The supplement lacks requested components: %(names)s."),
+                names="; ".join(c.name for c in missing),
+            ),
+            code="requested_components_missing",
+            details={"missing": [c.name for c in missing]},
+        )
+
+
 def _receive_supplement(dossier: Dossier, user, at: datetime, params: dict) -> dict:
     from chinhquyen.procedures.models import ProcessStep
 
     if dossier.status != DossierStatus.AWAITING_SUPPLEMENT:
         raise _wrong_state(dossier, Action.RECEIVE_SUPPLEMENT)
+    request = open_supplement_request(dossier)
+    online = is_citizen(user)
+    if online and not params["files"]:
+        raise IntakeRefused(
+            bilingual(_("Upload the requested documents.")),
+            code="requested_components_missing",
+        )
     # On paper (no files), the officer checks the supplement at the counter.
-    checked = check_supplement(dossier, params["files"]) if params["files"] else []
+    checked = check_supplement(dossier, params["files"], request) if params["files"] else []
     rules = dossier.rule_set
     paused = clock.between(dossier.paused_at, at)
     old_due = dossier.legal_due_at
@@ -377,7 +495,13 @@ def _receive_supplement(dossier: Dossier, user, at: datetime, params: dict) -> d
         "old_due_at": old_due.isoformat(),
         "new_due_at": dossier.legal_due_at.isoformat(),
         "attachments": len(checked),
+        "channel": Channel.ONLINE if online else "counter",
     }
+    if request is not None:
+        request.answered_at = at
+        request.answer_channel = Channel.ONLINE if online else Channel.COUNTER
+        request.save(update_fields=["answered_at", "answer_channel"])
+        data["supplement_request"] = request.pk
     add_event(
         dossier,
         EventType.SUPPLEMENT_RECEIVED,
@@ -568,6 +692,7 @@ def transition(
     tracking_number: str = "",
     postal_address: str = "",
     files=None,
+    requested_components=None,
     at: datetime | None = None,
 ) -> Dossier:
     """Perform ``action`` (an :class:`~chinhquyen.dossiers.choices.Action`) on ``dossier``.
@@ -576,6 +701,11 @@ def transition(
     ``InvalidTransition`` (409; ``StaleDossier`` when ``expected_version`` is outdated),
     ``PermissionDenied`` (403) or ``DossierError`` (400, e.g. a missing reason); nothing is
     saved then. ``at`` defaults to now (set it only to record a past action, e.g. in tests).
+    ``requested_components`` (components or their primary keys, at least one) go with
+    ``request_supplement``; ``files`` (``[(component, uploaded file)]``) with
+    ``receive_supplement``, which then accepts exactly the requested components. The
+    applicant (citizen account) may ``withdraw`` and ``receive_supplement`` (online) their
+    own dossier.
     """
     if action not in Action.values:
         raise DossierError(bilingual(_("Unknown action.")), code="unknown_action")
@@ -590,6 +720,7 @@ def transition(
         "tracking_number": tracking_number or "",
         "postal_address": postal_address or "",
         "files": files,
+        "requested_components": requested_components,
     }
     with files_removed_on_error() as saved, transaction.atomic():
         params["saved"] = saved

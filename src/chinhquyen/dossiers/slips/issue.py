@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -19,6 +20,8 @@ from chinhquyen.audit.services import log_action
 from .data import SlipKind
 from .mapping import form_set_for, form_set_on, register_for, slip_for_dossier
 from .render import render_slip, render_slip_html
+
+logger = logging.getLogger(__name__)
 
 # File names (ASCII, Vietnamese without diacritics) by kind: "giay-tiep-nhan-<code>.pdf".
 FILE_STEMS: dict[str, str] = {
@@ -39,19 +42,62 @@ class IssuedSlip:
     content_type: str = "application/pdf"
 
 
-def finalise_slip_pdf(pdf_bytes: bytes, *, dossier, kind: str, acting_user) -> bytes:
-    """The extension point between rendering and handing a slip out: returns the final bytes.
+def finalise_slip_pdf(pdf_bytes: bytes, *, dossier, kind: str, acting_user, agency=None) -> bytes:
+    """The step between rendering and handing a slip out: returns the final bytes.
 
-    Today it returns ``pdf_bytes`` unchanged: slips are **not signed yet**. The signing issue
-    replaces the body with its service, e.g.::
+    When the issuing agency (``dossier.receiving_agency``, or ``agency`` for the register) has
+    an active **organisation key** and ``SIGNING_SIGN_SLIPS`` is on (the default), the slip
+    gets the organisation's digital signature (PAdES, top right of the first page: the dossier
+    code, the agency's name and the signing time, Decree 30/2020 App. I §II). Without a key,
+    or with the setting off, the bytes are returned unchanged: never a fake signature. If the
+    key exists but cannot sign (certificate expired or revoked, stored key unreadable), the
+    slip is still handed out unsigned and the reason is logged as a warning.
 
-        return sign_pdf(pdf_bytes, signer=acting_user, reason=str(SlipKind(kind).label))
-
-    ``dossier`` is the dossier of the slip (``None`` for the register), ``kind`` a
-    :class:`SlipKind` value, ``acting_user`` who prints it. Every PDF slip goes through here
-    exactly once, and the audit entry records the SHA-256 of what this returns.
+    The signature is applied by the system on the agency's behalf (the one-stop office issues
+    slips; no clerk is involved), audited as ``signing.sign_pdf`` with the printing official as
+    actor. Every PDF slip goes through here exactly once, and the ``dossiers.print_slip`` audit
+    entry records the SHA-256 of what this returns.
     """
-    return pdf_bytes
+    from django.conf import settings
+
+    from chinhquyen.signing.errors import NoSigningKeyError, SigningError
+    from chinhquyen.signing.services import Appearance, resolve_signing_key, sign_pdf
+
+    issuer = dossier.receiving_agency if dossier is not None else agency
+    if issuer is None or not getattr(settings, "SIGNING_SIGN_SLIPS", True):
+        return pdf_bytes
+    try:
+        key = resolve_signing_key(issuer, "organisation")
+    except NoSigningKeyError:
+        return pdf_bytes
+    # Top right of the first page, inside the slip's narrow top margin (above "Mẫu số …"):
+    # the agency's name and the signing time; the dossier code is printed on the slip itself.
+    appearance = Appearance(box=_stamp_box(pdf_bytes))
+    try:
+        return sign_pdf(pdf_bytes, signer=key, role="organisation", appearance=appearance)
+    except SigningError as exc:
+        logger.warning("slip %s of %s left unsigned: %s", kind, issuer, exc.message)
+        return pdf_bytes
+
+
+MM = 72 / 25.4
+STAMP_SIZE = (190.0, 25.0)  # two lines of Times New Roman 10 (points)
+
+
+def _stamp_box(pdf_bytes: bytes) -> tuple[float, float, float, float] | None:
+    """The organisation stamp's box on a slip: top right, within the top margin."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        page = PdfFileReader(BytesIO(pdf_bytes), strict=False).root["/Pages"]["/Kids"][0]
+        x0, y0, x1, y1 = (float(v) for v in page.get_object()["/MediaBox"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None  # sign_pdf then uses the default box (or refuses a damaged PDF)
+    width, height = STAMP_SIZE
+    right, top = x1 - 10 * MM, y1 - 0.5 * MM
+    return (right - width, top - height, right, top)
 
 
 def _digest(content: bytes) -> str:
@@ -120,7 +166,7 @@ def issue_register(
     else:
         pdf = render_slip(register, form_set=form_set, language=language)
         content = finalise_slip_pdf(
-            pdf, dossier=None, kind=SlipKind.REGISTER, acting_user=acting_user
+            pdf, dossier=None, kind=SlipKind.REGISTER, acting_user=acting_user, agency=agency
         )
         issued = IssuedSlip(content, f"{stem}.pdf", _digest(content))
     _audit(

@@ -107,16 +107,18 @@ def form_set_on(day: dt.date) -> str:
 
 
 def status_url(dossier, *, request=None) -> str:
-    """The absolute URL of the public status of ``dossier`` (printed as the QR code).
+    """The absolute URL of the public status page of ``dossier`` (printed as the QR code):
+    ``/tra-cuu/<code>/``, which asks for the phone or ID number before showing anything.
 
-    The portal's status page does not exist yet: this is the public status API
-    (``/api/v1/public/dossiers/{code}``, which asks for the phone or ID number). Absolute
-    from the request when there is one, else from ``settings.PUBLIC_BASE_URL``.
+    Absolute from ``settings.PUBLIC_BASE_URL`` (the portal's public address: a slip printed
+    in the back office must not carry an internal host name); from the request only when
+    that setting is empty.
     """
-    path = reverse("api-v1:dossier_status", args=[dossier.code])
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+    path = reverse("tracking:lookup_code", args=[dossier.code])
+    base = (getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
+    if base or request is None:
+        return base + path
+    return request.build_absolute_uri(path)
 
 
 def _user_name(user) -> str:

@@ -25,7 +25,7 @@ from .data import (
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CODE = "000.00.12.H37-260205-0007"
-STATUS_URL = "https://dichvucong.tuyenquang.gov.vn/tra-cuu/000.00.12.H37-260205-0007"
+STATUS_URL = "https://dichvucong.tuyenquang.gov.vn/tra-cuu/000.00.12.H37-260205-0007/"
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:

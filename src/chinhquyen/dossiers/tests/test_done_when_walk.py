@@ -58,11 +58,15 @@ def test_counter_to_two_agencies_supplement_late_apology_post_and_rating(
         dossier,
         "request_supplement",
         acting_user=specialist_dung,
+        requested_components=[catalogue.application_form],
         note="Thiếu bản vẽ mặt bằng",
         at=at(2026, 2, 9, 10, 0),
     )
     assert dossier.status == DossierStatus.AWAITING_SUPPLEMENT
     assert dossier.notifications.filter(kind="supplement_requested").count() == 1
+    # the request names the component to bring again
+    request = dossier.supplement_requests.get()
+    assert [c.name for c in request.components.all()] == ["Đơn đề nghị"]
 
     # and the complete dossier arrives Wed 11 Feb 09:00: the clock restarts from zero (Art. 19(4))
     transition(dossier, "receive_supplement", acting_user=officer_an, at=at(2026, 2, 11, 9, 0))

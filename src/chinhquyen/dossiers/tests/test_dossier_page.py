@@ -157,6 +157,7 @@ def test_supplement_request_notifies_the_applicant_after_commit(
             dossier,
             "request_supplement",
             acting_user=specialist_dung,
+            requested_components=dossier.procedure_version.components.all()[:1],
             note="Thiếu bản vẽ",
             at=at(2026, 2, 6, 9, 0),
         )
@@ -184,6 +185,7 @@ def test_pause_rule_resumes_with_the_remaining_time(receive, officer_an, special
         dossier,
         "request_supplement",
         acting_user=specialist_dung,
+        requested_components=dossier.procedure_version.components.all()[:1],
         note="Thiếu",
         at=at(2026, 2, 3, 9, 0),
     )

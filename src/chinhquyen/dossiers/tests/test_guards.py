@@ -101,6 +101,7 @@ def test_supplement_after_the_window_is_refused(receive, officer_an, specialist_
             dossier,
             "request_supplement",
             acting_user=specialist_dung,
+            requested_components=dossier.procedure_version.components.all()[:1],
             note="Thiếu",
             at=at(2026, 2, 10, 9, 1),
         )

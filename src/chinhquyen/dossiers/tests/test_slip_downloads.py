@@ -39,6 +39,7 @@ def walk_to_refusal(dossier, *, officer_an, specialist_dung, specialist_minh, le
         dossier,
         "request_supplement",
         acting_user=specialist_dung,
+        requested_components=dossier.procedure_version.components.all()[:1],
         note="Bản vẽ mặt bằng móng công trình\nĐơn đề nghị ghi thiếu diện tích sàn",
         at=at(2026, 2, 5, 11, 0),
     )
@@ -90,16 +91,17 @@ def test_receipt_slip_carries_what_the_counter_received(receive, catalogue, code
     assert slip.processing_time == 5
     assert slip.return_method == ReturnMethod.COUNTER
     assert slip.officer_name == "Nguyễn Văn An"
-    assert slip.status_url == f"https://dichvucong.example.vn/api/v1/public/dossiers/{CODE}"
+    assert slip.status_url == f"https://dichvucong.example.vn/tra-cuu/{CODE}/"
 
 
 @pytest.mark.django_db
 @needs_weasyprint
 @needs_poppler
 def test_officer_downloads_the_receipt_as_a_pdf_and_the_issue_is_audited(
-    client, receive, officer_an, login
+    client, receive, officer_an, login, settings
 ):
-    # given a dossier received at 09:00 on 5 February 2026
+    # given a dossier received at 09:00 on 5 February 2026, and the portal's public address
+    settings.PUBLIC_BASE_URL = "https://dichvucong.example.vn"
     dossier = receive()
     login(officer_an)
 
@@ -124,8 +126,8 @@ def test_officer_downloads_the_receipt_as_a_pdf_and_the_issue_is_audited(
     assert "Đơn đề nghị" in text
     assert "Nguyễn Văn An" in text
 
-    # and its QR code links to the public status of the dossier
-    assert decode_qr_codes(response.content) == [f"http://testserver/api/v1/public/dossiers/{CODE}"]
+    # and its QR code opens the public status page of the dossier (not the back-office host)
+    assert decode_qr_codes(response.content) == [f"https://dichvucong.example.vn/tra-cuu/{CODE}/"]
 
     # and the issue is in the audit trail with the SHA-256 of the bytes handed out
     [entry] = print_entries(dossier)
@@ -411,6 +413,7 @@ def test_dossier_page_links_the_slips_and_the_receipt_after_intake(
         dossier,
         "request_supplement",
         acting_user=specialist_dung,
+        requested_components=dossier.procedure_version.components.all()[:1],
         note="Bản vẽ",
         at=at(2026, 2, 5, 11, 0),
     )

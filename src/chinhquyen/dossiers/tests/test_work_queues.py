@@ -80,6 +80,7 @@ def test_due_soon_overdue_and_awaiting_supplement(receive, officer_an, specialis
         dossier,
         "request_supplement",
         acting_user=specialist_dung,
+        requested_components=dossier.procedure_version.components.all()[:1],
         note="Thiếu bản vẽ",
         at=at(2026, 2, 6, 9, 0),
     )

@@ -42,6 +42,7 @@ from chinhquyen.procedures.models import (
     ProcedureField,
     ProcedureVersion,
 )
+from chinhquyen.procedures.search import index_version
 
 # National codes look like "1.001193" (national database) or older "BTP-TGI-264xxx" forms.
 NATIONAL_CODE_RE = re.compile(r"^[0-9A-Z][0-9A-Z.\-_]{2,29}$")
@@ -58,6 +59,7 @@ VERSION_FIELDS = frozenset(
         "online_mode",
         "legacy_online_level",
         "result_type",
+        "result_type_en",
         "legal_basis",
         "where_to_apply",
         "applicants",
@@ -65,9 +67,18 @@ VERSION_FIELDS = frozenset(
     }
 )
 COMPONENT_FIELDS = frozenset(
-    {"order", "name", "originals", "copies", "requirement", "condition", "template_file"}
+    {
+        "order",
+        "name",
+        "name_en",
+        "originals",
+        "copies",
+        "requirement",
+        "condition",
+        "template_file",
+    }
 )
-FEE_FIELDS = frozenset({"kind", "name", "amount", "note"})
+FEE_FIELDS = frozenset({"kind", "name", "name_en", "amount", "note"})
 PUBLISHED_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
 
 
@@ -224,6 +235,7 @@ def version_snapshot(version: ProcedureVersion) -> dict[str, Any]:
         "online_mode": version.online_mode,
         "legacy_online_level": version.legacy_online_level,
         "result_type": version.result_type,
+        "result_type_en": version.result_type_en,
         "legal_basis": version.legal_basis,
         "where_to_apply": version.where_to_apply,
         "applicants": version.applicants,
@@ -404,6 +416,7 @@ def publish_version(
         version.published_by = acting_user
         version.save(update_fields=["status", "effective_from", "published_at", "published_by"])
         retired = _retire_superseded(version.procedure_id, now)
+        index_version(version)  # the folded text the public catalogue searches
         log_action(
             "procedures.publish_version",
             target=version,

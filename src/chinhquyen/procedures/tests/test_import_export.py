@@ -118,3 +118,36 @@ def test_wrong_columns_are_reported(judicial_record):
 def test_not_a_workbook(db):
     report = import_catalogue(b"garbage", dry_run=True, filename="x.xlsx")
     assert len(report.errors) == 1 and "xlsx" in report.errors[0].message
+
+
+def test_english_names_survive_an_export_and_a_reimport(judicial_record):
+    # Given a draft whose result and component carry English names, published
+    from chinhquyen.procedures import services
+
+    draft = services.draft_new_version(judicial_record.procedure, acting_user=None)
+    services.update_draft(draft, acting_user=None, result_type_en="Judicial record card")
+    component = draft.components.get()
+    services.update_component(component, acting_user=None, name_en="Declaration")
+    services.publish_version(
+        draft, effective_from=judicial_record.effective_from.replace(year=2027), acting_user=None
+    )
+
+    # When the catalogue is exported and imported back, then the English name edited in Excel
+    data = export_catalogue()
+    unchanged = import_catalogue(data, dry_run=False, filename="cat.xlsx")
+    sheet = load_workbook(io.BytesIO(data))
+    components = sheet["Thành phần hồ sơ"]
+    english_column = [c.value for c in components[1]].index("Tên tiếng Anh") + 1
+    components.cell(row=2, column=english_column, value="Application form")
+    buffer = io.BytesIO()
+    sheet.save(buffer)
+    changed = import_catalogue(buffer.getvalue(), dry_run=False, filename="cat.xlsx")
+
+    # Then the first import changed nothing and the second made a draft with the new name
+    assert unchanged.counts()["unchanged"] == 1
+    assert changed.counts()["update"] == 1
+    latest = ProcedureVersion.objects.filter(procedure=judicial_record.procedure).first()
+    assert latest.result_type_en == "Judicial record card"
+    assert list(latest.components.values_list("name", "name_en")) == [
+        ("Tờ khai", "Application form")
+    ]

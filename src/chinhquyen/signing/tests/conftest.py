@@ -92,3 +92,76 @@ def binh_token_key(softhsm_token, test_pki, pki_trusted, leader_binh):
         role=SignatureRole.PERSONAL,
         user=leader_binh,
     )
+
+
+@pytest.fixture
+def it_admin_tuan(org_tree):
+    """IT administrator of department A (its certificate registry)."""
+    from chinhquyen.accounts.choices import Role
+    from chinhquyen.conftest import make_role_holder
+
+    return make_role_holder(
+        "it_admin_tuan",
+        full_name="Lý Văn Tuấn",
+        organisation=org_tree.dept_a,
+        role=Role.IT_ADMIN,
+        position="Quản trị công nghệ thông tin",
+    )
+
+
+@pytest.fixture
+def it_admin_province(org_tree):
+    """IT administrator at the province committee (the whole tree)."""
+    from chinhquyen.accounts.choices import Role
+    from chinhquyen.conftest import make_role_holder
+
+    return make_role_holder(
+        "it_admin_phuong",
+        full_name="Hà Thị Phương",
+        organisation=org_tree.province,
+        role=Role.IT_ADMIN,
+    )
+
+
+def certificate_pem(*, common_name: str, days_left: int, organisation: str = "Sở A") -> bytes:
+    """A fresh certificate (EC key thrown away) from a throwaway CA, valid ``days_left`` more."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    from django.utils import timezone
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name(
+            [
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+                x509.NameAttribute(NameOID.COMMON_NAME, cn),
+            ]
+        )
+
+    issuer_key = ec.generate_private_key(ec.SECP256R1())
+    key = ec.generate_private_key(ec.SECP256R1())
+    until = timezone.now() + datetime.timedelta(days=days_left)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name(common_name))
+        .issuer_name(name("Throwaway Test CA"))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(until - datetime.timedelta(days=365))
+        .not_valid_after(until)
+        .sign(issuer_key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_signing_caches():
+    """Each test starts without remembered certificate checks or unlocked keys (batch.py)."""
+    from chinhquyen.signing.batch import clear_caches
+
+    clear_caches()
+    yield
+    clear_caches()

@@ -22,18 +22,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from chinhquyen.dossiers.demo import load_demo_dossiers
+        from chinhquyen.eforms.demo import load_demo_forms
+        from chinhquyen.portal.demo import load_demo_contacts
         from chinhquyen.procedures.demo import load_demo_procedures
+        from chinhquyen.signing.demo import load_demo_signing
 
         progress = options["verbosity"] > 0
         try:
             with audit_context(source="command", label="load_demo"):
                 summary = load_demo(progress=progress)
                 catalogue = load_demo_procedures()
+                load_demo_forms()
+                load_demo_contacts()
                 dossiers = (
                     load_demo_dossiers(options["dossiers"], seed=options["seed"], progress=progress)
                     if options["dossiers"] > 0
                     else {"created": 0}
                 )
+                signing = load_demo_signing(progress=progress)
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
@@ -42,6 +48,7 @@ class Command(BaseCommand):
                 f"{summary['organisations']} organisations, {summary['officials']} demo "
                 f"accounts (see `chinhquyen demo_accounts`), {catalogue['created']} new "
                 f"procedures ({catalogue['procedures']} in the demo catalogue), "
-                f"{dossiers['created']} new demo dossiers."
+                f"{dossiers['created']} new demo dossiers, {signing['keys']} new demo signing "
+                f"keys and {signing['certificates']} other demo certificates."
             )
         )
