@@ -9,7 +9,10 @@ codes of that agency and day are checked unique and gap-free (1…N, and the cou
 
 On SQLite every write transaction takes the single database write lock (BEGIN IMMEDIATE), so the
 writers queue: the figure is that of one writer. On PostgreSQL the writers also queue, on the
-daily-sequence row lock (per agency and day) and on the audit chain's advisory lock (global).
+daily counter's advisory lock (per agency and day) and on the audit chain's (global).
+
+The writers run with ``DEBUG`` off (as in production) and receive ``--warmup`` untimed
+dossiers each first (a server's connections are long-lived); their codes are checked too.
 
 When PostgreSQL runs on this machine (its processes readable in ``/proc``), the CPU time of
 the whole server (backends, WAL writer, checkpointer …) is measured too: client + server CPU

@@ -18,7 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -42,12 +42,7 @@ EDIT_PERMISSION = "eforms.change_formversion"
 
 def tracking_url(code: str) -> str:
     """The public status page of a dossier (the tracking app, ``/tra-cuu/<code>/``)."""
-    for name in ("tracking:dossier", "tracking:detail", "tracking:status"):
-        try:
-            return reverse(name, args=[code])
-        except NoReverseMatch:
-            continue
-    return f"{get_script_prefix()}tra-cuu/{code}/"
+    return reverse("tracking:lookup_code", args=[code])
 
 
 def _own_draft(request, pk: int) -> ApplicationDraft:
