@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "chinhquyen.tracking",
     "chinhquyen.eforms",
     "chinhquyen.payments",
+    "chinhquyen.notifications",
+    "chinhquyen.appointments",
+    "chinhquyen.news",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +324,41 @@ DOSSIER_UPLOAD_MAX_BYTES = int(os.environ.get("DOSSIER_UPLOAD_MAX_BYTES", str(20
 
 # --- Background work ------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- E-mail and SMS notifications (docs/notifications.md) -----------------------------
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ChinhQuyen <no-reply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Django 6.1 mailers: SMTP when EMAIL_HOST is set (always in production), else the console.
+if os.environ.get("EMAIL_HOST") or PRODUCTION:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "use_ssl": env_bool("EMAIL_USE_SSL"),
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+NOTIFICATION_EMAIL_DOMAIN = os.environ.get("NOTIFICATION_EMAIL_DOMAIN", "chinhquyen.localhost")
+NOTIFICATION_SMS_BACKEND = os.environ.get("NOTIFICATION_SMS_BACKEND", CITIZEN_SMS_BACKEND)
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
+NOTIFICATION_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATION_RETRY_BASE_SECONDS", "60"))
+# Brandname-SMS HTTP gateway (chinhquyen.notifications.sms.HttpSmsGateway; format UNCONFIRMED).
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_API_KEY = os.environ.get("SMS_GATEWAY_API_KEY", "" if PRODUCTION else "sandbox-key")
+SMS_GATEWAY_SECRET_KEY = os.environ.get("SMS_GATEWAY_SECRET_KEY", "")
+SMS_BRANDNAME = os.environ.get("SMS_BRANDNAME", "CHINHQUYEN")
+SMS_TYPE = os.environ.get("SMS_TYPE", "2")
+SMS_GATEWAY_TIMEOUT = int(os.environ.get("SMS_GATEWAY_TIMEOUT", "10"))
+# Strip Vietnamese diacritics from SMS text (GSM-7: 160 characters per part, not 70).
+SMS_ASCII_ONLY = env_bool("SMS_ASCII_ONLY", default=True)
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

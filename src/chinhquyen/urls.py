@@ -14,11 +14,14 @@ urlpatterns = [
     path("worktime/", include("chinhquyen.worktime.urls")),
     path("dossiers/", include("chinhquyen.dossiers.urls")),
     path("signing/", include("chinhquyen.signing.urls")),
+    path("notifications/", include("chinhquyen.notifications.urls")),
     # Public portal (Vietnamese paths: they are read aloud and typed by citizens).
     path("cong-dan/", include("chinhquyen.citizens.urls")),
     path("tra-cuu/", include("chinhquyen.tracking.urls")),
     path("nop-ho-so/", include("chinhquyen.eforms.urls")),
     path("thanh-toan/", include("chinhquyen.payments.urls")),
+    path("dat-lich/", include("chinhquyen.appointments.urls")),
+    path("tin-tuc/", include("chinhquyen.news.urls")),  # news, announcements, legal documents
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("chinhquyen.portal.urls")),

@@ -11,7 +11,7 @@ lookup and the limiter are ``dossiers.services.lookup``, shared with the trackin
 from datetime import datetime
 
 from django.utils import translation
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from chinhquyen.core.middleware import client_ip
 from chinhquyen.dossiers.services.lookup import (
@@ -74,12 +74,12 @@ def error(code: str, message) -> dict:
 def dossier_status(request, code: str, phone: str = "", id_number: str = ""):
     refused = lookup_throttled(ip=client_ip(request), code=code)
     if refused is not None:
-        return 429, error("rate_limited", refused)
+        return Status(429, error("rate_limited", refused))
     try:
         found = public_status(code, phone=phone, id_number=id_number)
     except SecretMissing:
-        return 400, error("secret_required", MISSING)
+        return Status(400, error("secret_required", MISSING))
     if found is None:
         record_failed_lookup(code)
-        return 404, error("not_found", NOT_FOUND)
-    return 200, found
+        return Status(404, error("not_found", NOT_FOUND))
+    return Status(200, found)

@@ -94,6 +94,7 @@ class EventType(models.TextChoices):
     PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
     EVALUATED = "evaluated", _("Rated by the applicant")
     FLAGGED_OVERDUE = "flagged_overdue", _("Flagged overdue to the agency leader")
+    RESULT_SIGNED = "result_signed", _("Result signed")
 
 
 class Outcome(models.TextChoices):
@@ -127,6 +128,7 @@ class NotificationKind(models.TextChoices):
     APOLOGY = "apology", _("Apology and new appointment")
     RESULT_READY = "result_ready", _("Result ready")
     OVERDUE = "overdue", _("Dossier overdue without an apology")
+    STATUS_CHANGED = "status_changed", _("Status changed")
 
 
 class Indicator(models.IntegerChoices):

@@ -255,6 +255,8 @@ def detail_view(request, pk: int):
             "current_agency",
             "current_step",
             "assignee",
+            "result_signed_by",
+            "eform_submission",
         ).prefetch_related(
             Prefetch("payments", queryset=Payment.objects.order_by("id")), "attachments"
         ),
@@ -319,6 +321,7 @@ def detail_view(request, pk: int):
             "evaluation_form": EvaluationForm() if can_evaluate else None,
             "evaluation": evaluation,
             "lateness": dossier_outcome(dossier),
+            "has_eform": hasattr(dossier, "eform_submission"),
         },
     )
 

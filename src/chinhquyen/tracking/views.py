@@ -34,6 +34,8 @@ from chinhquyen.dossiers.services.lookup import (
 from chinhquyen.dossiers.services.queries import step_runs
 from chinhquyen.dossiers.services.transitions import open_supplement_request
 from chinhquyen.dossiers.views import result_file_name
+from chinhquyen.payments import services as payment_services
+from chinhquyen.payments.gateways import get_gateway
 from chinhquyen.tracking.forms import LookupForm, SupplementForm
 from chinhquyen.tracking.services import access_citizen_dossier, citizen_dossiers, citizen_timeline
 
@@ -106,6 +108,7 @@ def _detail_context(request, dossier, *, supplement_form=None, rating_form=None)
     can_rate = dossier.status == DossierStatus.RETURNED and evaluation is None
     if can_rate and rating_form is None:
         rating_form = EvaluationForm()
+    unpaid = [p for p in payments if not p.is_paid]
     return {
         "dossier": dossier,
         "runs": [
@@ -120,6 +123,11 @@ def _detail_context(request, dossier, *, supplement_form=None, rating_form=None)
         ],
         "timeline": citizen_timeline(dossier),
         "payments": payments,
+        "pay_online": bool(unpaid)
+        and payment_services.owns_dossier(request.user, dossier)
+        and payment_services.payable_problem(dossier, unpaid) is None
+        and get_gateway().is_configured,
+        "eform_answers": _eform_answers(dossier),
         "supplement_request": request_,
         "requested_components": requested,
         "supplement_form": supplement_form if request_ is not None else None,
@@ -128,6 +136,18 @@ def _detail_context(request, dossier, *, supplement_form=None, rating_form=None)
         "evaluation": evaluation,
         "rating_form": rating_form if can_rate else None,
     }
+
+
+def _eform_answers(dossier) -> list[tuple[str, str]] | None:
+    """The answers of the online form the dossier was filed with (None: not filed online
+    through this portal's forms)."""
+    from chinhquyen.eforms.models import Submission
+    from chinhquyen.eforms.schema import flat_values
+
+    submission = Submission.objects.select_related("form_version").filter(dossier=dossier).first()
+    if submission is None:
+        return None
+    return flat_values(submission.form_version.schema, submission.data)
 
 
 def result_available(dossier, payments=None) -> bool:

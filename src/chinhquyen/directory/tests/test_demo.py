@@ -14,7 +14,7 @@ def _state():
     return (
         AdministrativeUnit.objects.count(),
         Organisation.objects.count(),
-        User.objects.count(),
+        User.objects.exclude(kind="citizen").count(),  # demo citizens: appointments/demo.py
         Official.objects.count(),
         RoleAssignment.objects.count(),
     )

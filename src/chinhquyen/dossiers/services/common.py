@@ -92,7 +92,11 @@ def open_run(dossier: Dossier) -> DossierStepRun | None:
 
 
 def notify_applicant(dossier: Dossier, kind: str, message: str, *, at: datetime) -> Notification:
-    """An outbox row for the applicant; delivery (SMS / e-mail) happens after commit."""
+    """A message for the applicant: the ``Notification`` row and its outbox deliveries
+    (e-mail, SMS: ``notifications.services.queue_notification``) in the caller's transaction;
+    sending is enqueued after commit (``dispatch_notification``)."""
+    from chinhquyen.notifications.services import queue_notification
+
     notification = Notification.objects.create(
         dossier=dossier,
         kind=kind,
@@ -102,17 +106,39 @@ def notify_applicant(dossier: Dossier, kind: str, message: str, *, at: datetime)
         message=message,
         created_at=at,
     )
+    queue_notification(notification)
     transaction.on_commit(lambda: dispatch_notification(notification.pk))
     return notification
 
 
-def dispatch_notification(pk: int) -> None:
-    """Hand a notification to the delivery channel (none is configured: mark it as sent).
+def notify_status_change(dossier: Dossier, *, at: datetime) -> Notification:
+    """The applicant's message for a new status that has no message of its own."""
+    from django.utils.translation import gettext_lazy as _
 
-    The SMS / e-mail gateway is a later issue; the row is the outbox and keeps the message.
+    from chinhquyen.dossiers.choices import NotificationKind
+    from chinhquyen.dossiers.services.access import bilingual
+
+    return notify_applicant(
+        dossier,
+        NotificationKind.STATUS_CHANGED,
+        bilingual(
+            _("The status of your dossier %(code)s is now: %(status)s."),
+            code=dossier.code,
+            status=dossier.get_status_display(),
+        ),
+        at=at,
+    )
+
+
+def dispatch_notification(pk: int) -> None:
+    """After commit: hand the notification's deliveries to the background worker and record
+    the hand-over in ``sent_at`` (each delivery then records its own sending and retries).
     """
     from django.utils import timezone
 
+    from chinhquyen.notifications.services import enqueue_deliveries
+
+    enqueue_deliveries(notification_id=pk)
     Notification.objects.filter(pk=pk, sent_at__isnull=True).update(sent_at=timezone.now())
 
 

@@ -22,7 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from chinhquyen.audit.capture import skip_capture, snapshot
 from chinhquyen.audit.services import audited_atomic, log_action
 from chinhquyen.dossiers import clock
-from chinhquyen.dossiers.choices import ApplicantKind, Channel, DossierStatus, EventType
+from chinhquyen.dossiers.choices import (
+    ApplicantKind,
+    Channel,
+    DossierStatus,
+    EventType,
+    NotificationKind,
+)
 from chinhquyen.dossiers.exceptions import IntakeRefused, PermissionDenied
 from chinhquyen.dossiers.models import (
     DailySequence,
@@ -39,6 +45,7 @@ from chinhquyen.dossiers.services.common import (
     actor_or_none,
     files_removed_on_error,
     make_event,
+    notify_applicant,
     save_file,
 )
 from chinhquyen.dossiers.services.in_force import in_force_for_intake
@@ -476,6 +483,20 @@ def receive_dossier(
             )
             save_file(attachment.file, checked_file.name, checked_file.content, saved)
             attachment.save()
+        if channel != Channel.COUNTER:
+            # At the counter the applicant leaves with the receipt and appointment slip (form
+            # 01) in hand; by post, online or from the national portal this message is how they
+            # learn that the dossier arrived and when the result is due.
+            notify_applicant(
+                dossier,
+                NotificationKind.STATUS_CHANGED,
+                bilingual(
+                    _("Your dossier %(code)s has been received; the result is due on %(due)s."),
+                    code=dossier.code,
+                    due=timezone.localtime(legal_due_at).strftime("%d/%m/%Y %H:%M"),
+                ),
+                at=received_at,
+            )
         log_action(
             "dossiers.receive_dossier",
             target=dossier,

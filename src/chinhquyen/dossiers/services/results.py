@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.audit.services import log_action
-from chinhquyen.dossiers.choices import DossierStatus
+from chinhquyen.dossiers.choices import DossierStatus, EventType
 from chinhquyen.dossiers.exceptions import InvalidTransition
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.services.access import bilingual
-from chinhquyen.dossiers.services.common import files_removed_on_error, save_file
+from chinhquyen.dossiers.services.common import add_event, files_removed_on_error, save_file
 
 SIGN_PERMISSION = "dossiers.decide_dossier"
 
@@ -83,6 +83,13 @@ def _replace_result(dossier_pk: int, signed: bytes, *, acting_user, saved: list)
     locked.result_signed_by = acting_user
     locked.version += 1
     locked.save(update_fields=["result_file", "result_signed_at", "result_signed_by", "version"])
+    add_event(
+        locked,
+        EventType.RESULT_SIGNED,
+        at=locked.result_signed_at,
+        acting_user=acting_user,
+        data={"file": locked.result_file.name},
+    )
     log_action(
         "dossiers.sign_result",
         target=locked,

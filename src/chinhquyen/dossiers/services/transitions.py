@@ -53,6 +53,7 @@ from chinhquyen.dossiers.services.common import (
     files_removed_on_error,
     new_step_run,
     notify_applicant,
+    notify_status_change,
     open_run,
     outcome_for,
     save_file,
@@ -78,6 +79,10 @@ ACTION_PERMISSIONS: dict[str, tuple[str, str]] = {
 IN_HAND = frozenset(
     {DossierStatus.RECEIVED, DossierStatus.IN_PROCESSING, DossierStatus.TRANSFERRED}
 )
+
+# New statuses whose handler already sends the applicant a message of its own; every other
+# status change sends one "status changed" message (issue 4 item 6).
+NOTIFIED_BY_HANDLER = frozenset({DossierStatus.AWAITING_SUPPLEMENT, DossierStatus.RESULT_READY})
 
 STEP_EVENTS = {
     Action.FORWARD: EventType.FORWARDED,
@@ -753,6 +758,8 @@ def transition(
             data = _step_action(locked, action, acting_user, at, params)
         else:
             data = HANDLERS[action](locked, acting_user, at, params)
+        if locked.status != before["status"] and locked.status not in NOTIFIED_BY_HANDLER:
+            notify_status_change(locked, at=at)
         if changes_dossier:
             locked.version += 1
             locked.save()

@@ -14,7 +14,10 @@ from chinhquyen.dossiers.models import Dossier
 pytestmark = pytest.mark.django_db
 
 BUDGET = 150 * 1024  # issue 4: ≤ 150 KB transferred (compressed) on first load
-REFERENCES = re.compile(r'<(?:link|script|img)\b[^>]*?\b(?:href|src)="([^"]+)"')
+# What a browser loads: not the feed links (rel="alternate"), which only feed readers follow.
+REFERENCES = re.compile(
+    r'<(?:link|script|img)\b(?![^>]*\brel="alternate")[^>]*?\b(?:href|src)="([^"]+)"'
+)
 CSS_URLS = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
 

@@ -21,8 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed of the dossiers.")
 
     def handle(self, *args, **options):
+        from chinhquyen.appointments.demo import load_demo_appointments
         from chinhquyen.dossiers.demo import load_demo_dossiers
         from chinhquyen.eforms.demo import load_demo_forms
+        from chinhquyen.news.demo import load_demo_news
         from chinhquyen.portal.demo import load_demo_contacts
         from chinhquyen.procedures.demo import load_demo_procedures
         from chinhquyen.signing.demo import load_demo_signing
@@ -34,6 +36,8 @@ class Command(BaseCommand):
                 catalogue = load_demo_procedures()
                 load_demo_forms()
                 load_demo_contacts()
+                load_demo_appointments()
+                load_demo_news()
                 dossiers = (
                     load_demo_dossiers(options["dossiers"], seed=options["seed"], progress=progress)
                     if options["dossiers"] > 0
