@@ -247,8 +247,14 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "ChinhQuyen")
 PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Tuyên Quang")
-# Absolute base of public links printed outside a request (the QR code of the slips).
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Absolute base of public links made outside a request (the QR code of the slips, the links in
+# e-mails and SMS): a production site must say its own address, never fall back to localhost.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not PUBLIC_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "PUBLIC_BASE_URL must be set to the portal's https:// address when "
+        "CHINHQUYEN_ENV=production (PUBLIC_BASE_URL phải là địa chỉ https:// của cổng)."
+    )
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -92,6 +92,7 @@ def test_production_with_a_secret_key_uses_secure_cookies_and_only_the_configure
             "CHINHQUYEN_ENV": "production",
             "SECRET_KEY": "x" * 60,
             "ALLOWED_HOSTS": "dichvucong.tuyenquang.gov.vn",
+            "PUBLIC_BASE_URL": "https://dichvucong.tuyenquang.gov.vn",
         },
         tmp_path,
     )
@@ -100,6 +101,21 @@ def test_production_with_a_secret_key_uses_secure_cookies_and_only_the_configure
     settings = json.loads(result.stdout)
     assert settings["secure_cookies"] is True
     assert settings["allowed_hosts"] == ["dichvucong.tuyenquang.gov.vn"]
+
+
+def test_production_refuses_to_start_without_its_public_https_address(tmp_path):
+    # Links in slips' QR codes, e-mails and SMS are made outside any request: a production
+    # site that fell back to localhost would print links no citizen can open.
+    environment = {"CHINHQUYEN_ENV": "production", "SECRET_KEY": "x" * 60}
+
+    unset = run_python(PRINT_SETTINGS, environment, tmp_path)
+    plain_http = run_python(
+        PRINT_SETTINGS, {**environment, "PUBLIC_BASE_URL": "http://dichvucong.example"}, tmp_path
+    )
+
+    assert unset.returncode != 0
+    assert "PUBLIC_BASE_URL must be set" in unset.stderr
+    assert plain_http.returncode != 0
 
 
 def free_port() -> int:
