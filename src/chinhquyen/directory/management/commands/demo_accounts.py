@@ -24,3 +24,12 @@ class Command(BaseCommand):
         self.stdout.write(line)
         for row in rows:
             self.stdout.write("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+        self.stdout.write("")
+        self.stdout.write(
+            "Citizens / Công dân: http://127.0.0.1:8000/cong-dan/dang-nhap/ — sign in with any "
+            "e-mail address or phone number; the one-time code is printed in this console "
+            "(development mail and SMS backends) / "
+            "đăng nhập bằng e-mail hoặc số điện thoại bất kỳ, "
+            "mã xác thực in ra ở cửa sổ này. National SSO for development: `chinhquyen "
+            "oidc_dev_provider` (Node.js), accounts in docs/citizens.md."
+        )
