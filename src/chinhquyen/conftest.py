@@ -24,6 +24,9 @@ Personas (users; every one has the password ``PERSONA_PASSWORD``), roles given t
 
 ``personas`` maps those names (and ``"anonymous"`` → None) to users, for
 ``chinhquyen.core.testing.assert_permission_matrix``.
+
+Browser tests get ``chromium`` (Debian's Chromium through Playwright) and ``axe_script``
+(axe-core from tools/axe) from ``chinhquyen.core.browser_testing``.
 """
 
 from dataclasses import dataclass
@@ -33,6 +36,10 @@ import pytest
 from django.contrib.auth.hashers import make_password
 
 from chinhquyen.accounts.choices import Role, UserKind
+from chinhquyen.core.browser_testing import (  # noqa: F401 (fixtures: Chromium and axe-core)
+    axe_script,
+    chromium,
+)
 
 PERSONA_PASSWORD = "Persona-Pass-2026!"  # noqa: S105 (test fixtures only)
 

@@ -14,12 +14,8 @@ from chinhquyen.appointments.services import (
     day_slots,
     issue_walk_in_ticket,
 )
-from chinhquyen.eforms.tests.test_accessibility_in_browser import (  # noqa: F401 (fixtures)
-    axe_script,
-    chromium,
-    seeds,
-    serious,
-)
+from chinhquyen.core.browser_testing import axe_serious as serious
+from chinhquyen.eforms.tests.test_accessibility_in_browser import seeds  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,8 +33,8 @@ def _context(browser, live_server, client, width):
 @pytest.mark.parametrize("width", [320, 1280])
 def test_queue_ticket_pages_have_no_serious_violation(
     seeds,  # noqa: F811
-    chromium,  # noqa: F811
-    axe_script,  # noqa: F811
+    chromium,
+    axe_script,
     live_server,
     client,
     bookable,

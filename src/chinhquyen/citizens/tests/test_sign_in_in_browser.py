@@ -1,8 +1,6 @@
 """A person signs in through the national SSO in Debian's Chromium, without JavaScript, on a
 320 px wide screen: our pages, the provider's pages, and back (all real HTTP)."""
 
-import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -13,37 +11,17 @@ from chinhquyen.citizens.tests.fixtures import live_sso, sign_in_on_provider  # 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(tempfile.gettempdir())
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_api.sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def test_national_sign_in_without_javascript_at_320_px(
-    browser,
+    chromium,
     live_server,
     live_sso,  # noqa: F811
 ):
-    context = browser.new_context(viewport={"width": 320, "height": 800}, java_script_enabled=False)
+    context = chromium.new_context(
+        viewport={"width": 320, "height": 800}, java_script_enabled=False
+    )
     try:
         page = context.new_page()
         page.set_default_timeout(10000)

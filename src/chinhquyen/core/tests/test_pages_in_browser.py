@@ -4,16 +4,15 @@ One browser for the module; each test gets a fresh context (no cookies). Screens
 page at 320 px and 1280 px go to /tmp for a human look.
 """
 
-import os
-import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from chinhquyen.core.browser_testing import launch_chromium
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,24 +27,9 @@ SCREENSHOTS = Path(tempfile.gettempdir())
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API keeps an event loop running in this thread; Django's ORM refuses
-    # to run there unless told it is safe (the test database calls are ordinary sync calls).
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_api.sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
+    """One Chromium for the module, with more flags than the shared ``chromium`` fixture."""
+    with launch_chromium(CHROMIUM_ARGS) as chromium:
         yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

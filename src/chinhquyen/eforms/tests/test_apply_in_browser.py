@@ -3,8 +3,6 @@ fill the form (the htmx autosave stores it), upload the documents (a wrong file 
 first), review, submit, and get the dossier code."""
 
 import importlib
-import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,9 +16,7 @@ from chinhquyen.eforms.tests.conftest import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(tempfile.gettempdir())
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 SEEDS = [
     ("chinhquyen.worktime.migrations.0002_default_working_hours", "create_default"),
     ("chinhquyen.dossiers.migrations.0002_seed_decree61_rule_set", "seed"),
@@ -34,26 +30,6 @@ def seeds(transactional_db):
 
     for module, function in SEEDS:
         getattr(importlib.import_module(module), function)(apps, None)
-
-
-@pytest.fixture
-def chromium():
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_api.sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    try:
-        yield browser
-    finally:
-        browser.close()
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def fits(page) -> bool:

@@ -1,6 +1,6 @@
 """axe-core in Debian's Chromium on the information portal's public pages: no serious or
 critical WCAG 2.1 A/AA violation at 320 px and 1280 px, in normal and high contrast (the
-portal's fixtures and helper, portal/tests/test_accessibility_in_browser.py)."""
+portal's helper, portal/tests/test_accessibility_in_browser.py)."""
 
 import json
 
@@ -9,10 +9,7 @@ import pytest
 from chinhquyen.core.tests.test_pages_in_browser import browser  # noqa: F401 (fixture)
 from chinhquyen.news.choices import Category
 from chinhquyen.news.tests.conftest import png_bytes, post_document, publish, upload
-from chinhquyen.portal.tests.test_accessibility_in_browser import (  # noqa: F401 (fixture)
-    axe_script,
-    violations,
-)
+from chinhquyen.portal.tests.test_accessibility_in_browser import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +44,7 @@ def content(org_tree):
 def test_news_pages_have_no_serious_accessibility_violation(
     browser,  # noqa: F811
     live_server,
-    axe_script,  # noqa: F811
+    axe_script,
     content,
     path,
 ):

@@ -2,14 +2,11 @@
 fee page → sandbox gateway → back to the site → e-receipt. The browser enforces the
 Content-Security-Policy, including ``form-action`` on the redirect to the gateway."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from chinhquyen.core.browser_testing import launch_chromium
 from chinhquyen.payments.choices import OrderStatus
 from chinhquyen.payments.models import PaymentOrder
 
@@ -19,28 +16,13 @@ pytestmark = [
     pytest.mark.usefixtures("migration_seeds"),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 
 
 @pytest.fixture
 def chromium():
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_api.sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
+    with launch_chromium(CHROMIUM_ARGS) as browser:
         yield browser
-    finally:
-        browser.close()
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def signed_in_page(chromium, live_server, client, user):

@@ -1,41 +1,13 @@
 """axe-core (npm, tools/axe) in Debian's Chromium: no serious or critical WCAG 2.1 A/AA
 violation on the portal's pages, at 320 px and 1280 px, in normal and high contrast."""
 
-import fcntl
 import json
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 
+from chinhquyen.core.browser_testing import axe_serious
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE_DIR = Path(__file__).resolve().parents[4] / "tools" / "axe"
-AXE_SCRIPT = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def axe_script() -> Path:
-    """``npm ci`` in tools/axe once (locked: parallel workers install once)."""
-    lock = AXE_DIR / "package-lock.json"
-    if AXE_SCRIPT.exists() and AXE_SCRIPT.stat().st_mtime >= lock.stat().st_mtime:
-        return AXE_SCRIPT
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("npm is missing: install Debian's nodejs")
-    with open(Path(tempfile.gettempdir()) / "chinhquyen-axe-install.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        if not AXE_SCRIPT.exists():
-            subprocess.run(  # noqa: S603 (fixed command)
-                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=AXE_DIR,
-                check=True,
-                timeout=300,
-            )
-    return AXE_SCRIPT
 
 
 def violations(browser, live_server, axe_script, path, *, width, contrast=False) -> list[dict]:
@@ -49,21 +21,9 @@ def violations(browser, live_server, axe_script, path, *, width, contrast=False)
         page = context.new_page()
         page.set_default_timeout(10000)
         page.goto(live_server.url + path)
-        page.add_script_tag(path=str(axe_script))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-        )
+        return axe_serious(page, axe_script)
     finally:
         context.close()
-    return [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "nodes": [n["target"] for n in v["nodes"]][:5],
-        }
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize(

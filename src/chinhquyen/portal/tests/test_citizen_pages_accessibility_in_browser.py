@@ -8,12 +8,12 @@ import json
 import pytest
 from django.conf import settings
 
+from chinhquyen.core.browser_testing import run_axe, serious_violations
 from chinhquyen.payments.tests.conftest import (  # noqa: F401 (fixtures)
     chi_dossier,
     gateway_settings,
     migration_seeds,
 )
-from chinhquyen.portal.tests.test_accessibility_in_browser import WCAG_TAGS, axe_script  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,15 +25,7 @@ TIMEOUT_MS = 30_000
 VARIANTS = ((320, False), (1280, False), (1280, True))
 
 
-def serious(result) -> list[dict]:
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def audit(browser, live_server, axe_script, open_, *, session=None) -> list[dict]:  # noqa: F811
+def audit(browser, live_server, axe_script, open_, *, session=None) -> list[dict]:
     """Run axe on the page ``open_(page)`` shows, in every width / contrast variant."""
     found = []
     for width, contrast in VARIANTS:
@@ -52,11 +44,10 @@ def audit(browser, live_server, axe_script, open_, *, session=None) -> list[dict
         try:
             page = context.new_page()
             open_(page)
-            page.add_script_tag(path=str(axe_script))
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-            )
-            found += [{"width": width, "contrast": contrast, **v} for v in serious(result)]
+            result = run_axe(page, axe_script)
+            found += [
+                {"width": width, "contrast": contrast, **v} for v in serious_violations(result)
+            ]
         finally:
             context.close()
     return found
@@ -71,7 +62,7 @@ def session_of(client, user) -> str:
 def test_public_citizen_pages_have_no_serious_violation(
     browser,
     live_server,
-    axe_script,  # noqa: F811
+    axe_script,
     path,
 ):
     found = audit(browser, live_server, axe_script, lambda page: page.goto(live_server.url + path))
@@ -82,7 +73,7 @@ def test_public_citizen_pages_have_no_serious_violation(
 def test_the_status_look_up_result_has_no_serious_violation(
     browser,
     live_server,
-    axe_script,  # noqa: F811
+    axe_script,
     chi_dossier,  # noqa: F811
 ):
     def look_up(page):
@@ -103,7 +94,7 @@ def test_the_status_look_up_result_has_no_serious_violation(
 def test_signed_in_citizen_pages_have_no_serious_violation(
     browser,
     live_server,
-    axe_script,  # noqa: F811
+    axe_script,
     client,
     citizen_chi,
     chi_dossier,  # noqa: F811
@@ -152,7 +143,7 @@ def returned_dossier(chi_dossier, officer_an, specialist_dung, specialist_minh, 
 def test_a_returned_dossier_with_its_rating_form_has_no_serious_violation(
     browser,
     live_server,
-    axe_script,  # noqa: F811
+    axe_script,
     client,
     citizen_chi,
     returned_dossier,

@@ -2,8 +2,6 @@
 320 px wide phone: the form is usable with labels, and no page scrolls sideways."""
 
 import importlib
-import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,9 +14,6 @@ SEEDS = [
 ]
 SCREENSHOTS = Path(tempfile.gettempdir())
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
 
 @pytest.fixture(autouse=True)
 def seeds(transactional_db):
@@ -30,27 +25,16 @@ def seeds(transactional_db):
 
 
 @pytest.fixture
-def phone(live_server):
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_api.sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False)
+def phone(chromium, live_server):
+    context = chromium.new_context(
+        viewport={"width": 320, "height": 640}, java_script_enabled=False
+    )
     page = context.new_page()
     page.set_default_timeout(5000)
     try:
         yield page, live_server.url, context
     finally:
         context.close()
-        browser.close()
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def sideways(page) -> int:
