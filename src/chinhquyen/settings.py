@@ -154,6 +154,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     if not str(DATABASES["default"]["NAME"]).startswith(":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # The test database is a file too, not Django's shared in-memory one: with an in-memory
+        # database the live server's request threads all share the test's one connection, and
+        # two overlapping requests (an htmx autosave during a form post) break each other's
+        # savepoints. A file gives each thread its own connection, as in production.
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(DATABASES["default"]["NAME"]).with_name("test-chinhquyen.sqlite3"))
+        }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3 server-side binding: parameters travel apart from the SQL, and a statement
     # run DB_PREPARE_THRESHOLD times on a connection is prepared (parsed and planned once;
