@@ -24,6 +24,7 @@ from chinhquyen.audit.services import log_action
 from chinhquyen.citizens.choices import CodeChannel, VerifiedBy
 from chinhquyen.citizens.errors import SignInRefused, bilingual
 from chinhquyen.citizens.models import CitizenProfile
+from chinhquyen.core.phone import normalise_phone
 
 ID_NUMBER_RE = re.compile(r"^[0-9]{12}$")
 PHONE_RE = re.compile(r"^0[0-9]{9,10}$")
@@ -35,18 +36,6 @@ DEFAULT_CLAIMS = {
     "phone": "phone_number",
     "email": "email",
 }
-
-
-def normalise_phone(value: str) -> str:
-    """A Vietnamese phone number as ``0xxxxxxxxx``: spaces, dots, dashes and brackets dropped,
-    ``+84``/``84`` turned into ``0``. Returns what it got (stripped) if it does not look like one;
-    ``PHONE_RE`` tells whether the result is valid."""
-    phone = re.sub(r"[\s.()-]", "", str(value or ""))
-    if phone.startswith("+84"):
-        phone = "0" + phone[3:]
-    elif phone.startswith("84") and len(phone) in (11, 12):
-        phone = "0" + phone[2:]
-    return phone
 
 
 def normalise_email(value: str) -> str:

@@ -24,12 +24,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.audit.services import log_action
 from chinhquyen.dossiers.services.access import bilingual
+from chinhquyen.dossiers.slips.mapping import status_url
 from chinhquyen.notifications import sms
 from chinhquyen.notifications.choices import Channel, DeliveryStatus
 from chinhquyen.notifications.models import Delivery
@@ -69,10 +69,7 @@ def _short(label: str) -> str:
 
 def _context(notification) -> dict:
     dossier = notification.dossier
-    link = settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
-        "tracking:lookup_code", args=[dossier.code]
-    )
-    context = {"code": dossier.code, "link": link, "message": notification.message}
+    context = {"code": dossier.code, "link": status_url(dossier), "message": notification.message}
     for language in ("vi", "en"):
         with translation.override(language):
             context[f"status_{language}"] = _short(str(dossier.get_status_display()))
@@ -188,7 +185,8 @@ def _schedule_retry(delivery_id: int, when: datetime) -> None:
 # --- Sending -----------------------------------------------------------------------------
 
 
-def _due(now: datetime) -> Q:
+def due_filter(now: datetime) -> Q:
+    """Deliveries to send now: due ones, and claims a crashed worker left behind."""
     return Q(
         status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED], next_attempt_at__lte=now
     ) | Q(status=DeliveryStatus.SENDING, claimed_until__lt=now)
@@ -215,7 +213,7 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> Delivery | None
     """Send one delivery if it is due and nobody else holds it; None when it was not claimed
     (already sent, not due, or claimed by another worker)."""
     now = now or timezone.now()
-    claimed = Delivery.objects.filter(_due(now), pk=delivery_id).update(
+    claimed = Delivery.objects.filter(due_filter(now), pk=delivery_id).update(
         status=DeliveryStatus.SENDING,
         claimed_until=now + LEASE,
         attempts=F("attempts") + 1,
@@ -272,7 +270,7 @@ def send_due(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]
     number of rows per resulting status (and "skipped": claimed by someone else meanwhile)."""
     now = now or timezone.now()
     ids = list(
-        Delivery.objects.filter(_due(now))
+        Delivery.objects.filter(due_filter(now))
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )

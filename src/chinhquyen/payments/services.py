@@ -65,10 +65,6 @@ def owns_dossier(user, dossier: Dossier) -> bool:
     return is_citizen(user) and dossier.applicant_user_id == user.pk
 
 
-def unpaid_fee_lines(dossier: Dossier) -> list[Payment]:
-    return list(dossier.payments.filter(paid_at__isnull=True).order_by("id"))
-
-
 def payable_problem(dossier: Dossier, lines: list[Payment]) -> PaymentRefused | None:
     """Why the dossier's fees cannot be paid online now (None: they can)."""
     if dossier.status in NOT_PAYABLE:
@@ -212,6 +208,16 @@ def _settle(order: PaymentOrder, result: GatewayResult, *, now: dt.datetime) -> 
     return Verdict.ACCEPTED
 
 
+def _superseded_but_paid(order: PaymentOrder, result: GatewayResult) -> bool:
+    """An order we cancelled ourselves (a newer one was started: no gateway answer recorded)
+    that the gateway now reports paid."""
+    return (
+        order.status == OrderStatus.CANCELLED
+        and not order.gateway_response_code
+        and result.outcome == Outcome.PAID
+    )
+
+
 def _lock_order(reference: str, gateway_name: str) -> PaymentOrder | None:
     """Lock the order's dossier, then the order: the same order as ``start_payment`` takes
     (dossier first), so the two never wait on each other crosswise."""
@@ -257,6 +263,11 @@ def handle_notification(
                     order, verdict = None, Verdict.UNKNOWN_ORDER
                 elif result.amount != order.amount:
                     verdict = Verdict.AMOUNT_MISMATCH
+                elif _superseded_but_paid(order, result):
+                    # The citizen started a newer order but paid in the older tab: the money
+                    # has arrived, so it settles the fees (a second payment of the newer
+                    # order then meets paid lines and is recorded as a conflict to refund).
+                    verdict = _settle(order, result, now=now)
                 elif order.status != OrderStatus.PENDING:
                     same = order.settled_at is not None and _same_settlement(order, result)
                     verdict = Verdict.DUPLICATE if same else Verdict.REPLAY

@@ -55,7 +55,9 @@ def _it_administrators(organisation, day: datetime.date):
         .exclude(official__status=OfficialStatus.LEFT)
         .values("official__user_id")
     )
-    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+    return (
+        get_user_model().objects.filter(pk__in=user_ids, is_active=True).select_related("official")
+    )
 
 
 def _message_params(certificate: Certificate, now: datetime.datetime, language: str) -> dict:

@@ -115,7 +115,7 @@ def notify_status_change(dossier: Dossier, *, at: datetime) -> Notification:
     """The applicant's message for a new status that has no message of its own."""
     from django.utils.translation import gettext_lazy as _
 
-    from chinhquyen.dossiers.choices import NotificationKind
+    from chinhquyen.dossiers.choices import DossierStatus, NotificationKind
     from chinhquyen.dossiers.services.access import bilingual
 
     return notify_applicant(
@@ -124,7 +124,8 @@ def notify_status_change(dossier: Dossier, *, at: datetime) -> Notification:
         bilingual(
             _("The status of your dossier %(code)s is now: %(status)s."),
             code=dossier.code,
-            status=dossier.get_status_display(),
+            # the label, not get_status_display(): bilingual() renders it in each language
+            status=DossierStatus(dossier.status).label,
         ),
         at=at,
     )

@@ -59,9 +59,12 @@ APPLICANT_FIELDS = ("kind", "name", "id_number", "phone", "email", "address", "u
 
 
 def rule_set_in_force(at: datetime | None = None) -> OneStopRuleSet:
-    """The one-stop rule set with the greatest ``effective_from`` not after ``at``."""
+    """The one-stop rule set with the greatest ``effective_from`` not after ``at`` (the newest
+    row on a tie, as ``in_force_for_intake`` picks it)."""
     at = at or timezone.now()
-    rule_set = OneStopRuleSet.objects.filter(effective_from__lte=at).order_by("-effective_from")
+    rule_set = OneStopRuleSet.objects.filter(effective_from__lte=at).order_by(
+        "-effective_from", "-pk"
+    )
     found = rule_set.first()
     if found is None:
         raise IntakeRefused(

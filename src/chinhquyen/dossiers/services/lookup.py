@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.phone import normalise_phone
 from chinhquyen.dossiers.exceptions import DossierError
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.services.access import bilingual
@@ -76,10 +77,10 @@ def public_status(code: str, *, phone: str | None = None, id_number: str | None 
     """The status of the dossier ``code`` whose applicant phone or ID number matches, or None.
 
     Raises ``SecretMissing`` when neither is given. Codes are matched as printed on the slip
-    (surrounding spaces ignored); phone and ID number without spaces,
-    dots or dashes.
+    (surrounding spaces ignored); phone and ID number without spaces, dots or dashes, the phone
+    also with +84/84 read as 0.
     """
-    given_phone = normalise_secret(phone)
+    given_phone = normalise_phone(phone)
     given_id = normalise_secret(id_number)
     if not (given_phone or given_id):
         raise SecretMissing(bilingual(MISSING))
@@ -88,7 +89,8 @@ def public_status(code: str, *, phone: str | None = None, id_number: str | None 
         .filter(code=normalise_code(code))
         .first()
     )
-    stored_phone = normalise_secret(dossier.applicant_phone) if dossier else ""
+    # "+84 912…", "84912…" and "0912…" are one number (intake accepts each form).
+    stored_phone = normalise_phone(dossier.applicant_phone) if dossier else ""
     stored_id = normalise_secret(dossier.applicant_id_number) if dossier else ""
     # Compare both in constant time, whichever was given, so timing tells nothing; an empty
     # stored value never matches (it is compared with "\0").

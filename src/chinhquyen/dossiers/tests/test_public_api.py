@@ -17,6 +17,26 @@ def test_status_matches_code_and_phone_without_personal_data(client, receive):
 
 
 @pytest.mark.django_db
+def test_the_phone_matches_whether_written_with_84_or_0(client, receive):
+    # Intake accepts the international form; the applicant types the national one, or back.
+    international = receive(applicant={"name": "Ngô Thị Chi", "phone": "+84912345678"})
+    national = receive(applicant={"name": "Ngô Thị Chi", "phone": "0912345678"})
+
+    by_national = client.get(
+        f"/api/v1/public/dossiers/{international.code}", {"phone": "0912 345 678"}
+    )
+    by_international = client.get(
+        f"/api/v1/public/dossiers/{national.code}", {"phone": "+84 912 345 678"}
+    )
+    other_number = client.get(
+        f"/api/v1/public/dossiers/{international.code}", {"phone": "0912345679"}
+    )
+
+    assert by_national.status_code == by_international.status_code == 200
+    assert other_number.status_code == 404
+
+
+@pytest.mark.django_db
 def test_status_by_id_number(client, receive):
     dossier = receive()
     response = client.get(f"/api/v1/public/dossiers/{dossier.code}", {"id_number": "037190000123"})

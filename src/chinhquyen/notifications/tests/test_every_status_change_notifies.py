@@ -111,3 +111,25 @@ def test_a_dossier_received_at_the_counter_sends_nothing_the_slip_says_it(receiv
     dossier = receive(applicant=APPLICANT)
     assert dossier.notifications.count() == 0
     assert Delivery.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_status_is_named_in_each_language_of_the_message(receive, officer_an):
+    from django.utils import translation
+
+    dossier = receive(applicant=APPLICANT)
+    with translation.override("vi"):  # the officer's page is in Vietnamese
+        transition(dossier, "forward", acting_user=officer_an, at=at(2026, 2, 6, 8, 0))
+    dossier.refresh_from_db()
+    with translation.override("vi"):
+        vietnamese = str(DossierStatus(dossier.status).label)
+    with translation.override("en"):
+        english = str(DossierStatus(dossier.status).label)
+
+    message = dossier.notifications.get().message
+
+    assert vietnamese != english
+    assert message == (
+        f"Hồ sơ {dossier.code} của ông/bà đã chuyển sang trạng thái: {vietnamese}. / "
+        f"The status of your dossier {dossier.code} is now: {english}."
+    )

@@ -52,13 +52,24 @@ def test_a_signed_but_malformed_notification_is_refused(chi_dossier, citizen_chi
     assert PaymentNotification.objects.get().reference == order.reference
 
 
-def test_a_notification_for_a_superseded_order_is_refused(chi_dossier, citizen_chi):
+def test_paying_in_the_tab_of_a_superseded_order_still_settles_the_fees(chi_dossier, citizen_chi):
+    # Given a citizen who started a payment, then started it again (the first order is
+    # cancelled by us), but paid in the first gateway tab
     old, _url = services.start_payment(dossier=chi_dossier, acting_user=citizen_chi)
     new, _url = services.start_payment(dossier=chi_dossier, acting_user=citizen_chi)
 
     outcome = services.handle_notification(signed(gateway_params(old)))
 
-    assert outcome.verdict == Verdict.REPLAY
-    new.refresh_from_db()
-    assert new.status == OrderStatus.PENDING
-    assert Payment.objects.filter(paid_at__isnull=False).count() == 0
+    # Then the money counts: the older order is paid and the fee lines with it
+    assert outcome.verdict == Verdict.ACCEPTED
+    old.refresh_from_db()
+    assert old.status == OrderStatus.PAID
+    assert set(
+        Payment.objects.filter(paid_at__isnull=False).values_list("receipt_number", flat=True)
+    ) == {old.reference}
+    # and paying the newer order as well is recorded as a conflict (to refund), not applied.
+    second = services.handle_notification(signed(gateway_params(new)))
+    assert second.verdict == Verdict.CONFLICT
+    assert set(
+        Payment.objects.filter(paid_at__isnull=False).values_list("receipt_number", flat=True)
+    ) == {old.reference}

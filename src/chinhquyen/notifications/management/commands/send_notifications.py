@@ -10,7 +10,7 @@ from django.utils import timezone
 from chinhquyen.audit.commands import AuditedCommand
 from chinhquyen.notifications.choices import DeliveryStatus
 from chinhquyen.notifications.models import Delivery
-from chinhquyen.notifications.services import enqueue_deliveries, send_due
+from chinhquyen.notifications.services import due_filter, enqueue_deliveries, send_due
 
 
 class Command(AuditedCommand):
@@ -34,10 +34,7 @@ class Command(AuditedCommand):
             self.stdout.write(f"{count} failed delivery(ies) made due")
         if options["enqueue"]:
             ids = (
-                Delivery.objects.filter(
-                    status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
-                    next_attempt_at__lte=now,
-                )
+                Delivery.objects.filter(due_filter(now))
                 .order_by("next_attempt_at", "id")
                 .values_list("pk", flat=True)[: options["limit"]]
             )
