@@ -35,6 +35,8 @@ from chinhquyen.appointments.models import (
 )
 from chinhquyen.audit.services import audited_atomic, log_action
 from chinhquyen.directory.models import Organisation
+from chinhquyen.dossiers.services.access import bilingual
+from chinhquyen.procedures.errors import NoVersionInForce
 from chinhquyen.worktime.calendar import WorkCalendar
 
 CALL_PERMISSION = "appointments.call_ticket"
@@ -42,18 +44,6 @@ CONFIGURE_PERMISSION = "appointments.change_agencyslotsettings"
 MAX_DAYS_AHEAD = 60
 SLOT_MINUTES_RANGE = (5, 240)
 CAPACITY_RANGE = (1, 200)
-
-
-def bilingual(message, **params) -> str:
-    """A translatable message in Vietnamese and in English: "vi / en"."""
-    from django.utils import translation
-
-    texts = []
-    for language in ("vi", "en"):
-        with translation.override(language):
-            text = str(message)
-            texts.append(text % params if params else text)
-    return texts[1] if texts[0] == texts[1] else f"{texts[0]} / {texts[1]}"
 
 
 # --- Scope ------------------------------------------------------------------------------
@@ -107,8 +97,18 @@ class SlotInfo:
 
 def settings_for(agency: Organisation) -> AgencySlotSettings:
     """The agency's slot settings, or unsaved defaults."""
-    found = AgencySlotSettings.objects.filter(agency=agency).first()
-    return found or AgencySlotSettings(
+    return settings_for_many([agency])[agency.pk]
+
+
+def settings_for_many(agencies) -> dict[int, AgencySlotSettings]:
+    """``settings_for`` of several agencies in one query, keyed by agency id."""
+    agencies = list(agencies)
+    saved = {s.agency_id: s for s in AgencySlotSettings.objects.filter(agency__in=agencies)}
+    return {agency.pk: saved.get(agency.pk) or _default_settings(agency) for agency in agencies}
+
+
+def _default_settings(agency: Organisation) -> AgencySlotSettings:
+    return AgencySlotSettings(
         agency=agency,
         slot_minutes=DEFAULT_SLOT_MINUTES,
         capacity=DEFAULT_CAPACITY,
@@ -273,7 +273,7 @@ def booking_agencies(procedure):
 
     try:
         version = version_in_force(procedure)
-    except Exception:  # noqa: BLE001 - no version in force: nowhere to book
+    except NoVersionInForce:  # nowhere to book
         return Organisation.objects.none()
     return (
         version.implementing_agencies.exclude(qcvn_code__isnull=True)

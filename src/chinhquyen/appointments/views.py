@@ -24,6 +24,7 @@ from chinhquyen.citizens.decorators import citizen_required
 from chinhquyen.citizens.services import applicant_profile
 from chinhquyen.directory.models import Organisation
 from chinhquyen.directory.views import staff_required
+from chinhquyen.procedures.errors import NoVersionInForce
 from chinhquyen.procedures.models import Procedure
 from chinhquyen.worktime.calendar import WorkCalendar
 
@@ -48,7 +49,7 @@ def _version(procedure: Procedure):
 
     try:
         return version_in_force(procedure)
-    except Exception as exc:  # noqa: BLE001 - no version in force: not bookable
+    except NoVersionInForce as exc:  # not bookable
         raise Http404 from exc
 
 
@@ -180,7 +181,7 @@ def ticket(request, token: str):
 
         try:
             version = version_in_force(found.procedure)
-        except Exception:  # noqa: BLE001 - only the name is missing then
+        except NoVersionInForce:  # only the name is missing then
             version = None
     return render(
         request,
@@ -355,7 +356,9 @@ def settings_list(request):
     agencies = list(services.agencies_for(request.user, services.CONFIGURE_PERMISSION))
     if not agencies:
         raise PermissionDenied
-    rows = [(agency, services.settings_for(agency)) for agency in agencies[:200]]
+    shown = agencies[:200]
+    found = services.settings_for_many(shown)
+    rows = [(agency, found[agency.pk]) for agency in shown]
     return render(request, "appointments/settings_list.html", {"rows": rows})
 
 

@@ -1,18 +1,6 @@
 """Refusals with a message in Vietnamese and English."""
 
-from django.utils import translation
-
-
-def bilingual(message, **params) -> str:
-    """A translatable message in Vietnamese and in English: "vi / en" (once if they agree)."""
-    texts = []
-    for language in ("vi", "en"):
-        with translation.override(language):
-            text = str(message)
-            texts.append(text % params if params else text)
-    if texts[0] == texts[1]:
-        return texts[1]
-    return f"{texts[0]} / {texts[1]}"
+from chinhquyen.dossiers.services.access import bilingual  # noqa: F401 (re-exported)
 
 
 class CitizenError(Exception):

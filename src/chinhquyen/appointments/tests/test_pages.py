@@ -244,3 +244,31 @@ def test_the_agency_configures_its_slots(client, login, agency, officer_an, othe
     saved = AgencySlotSettings.objects.get()
     assert (saved.slot_minutes, saved.capacity, saved.days_ahead, saved.prefix) == (20, 6, 5, "C")
     assert client.get(reverse("appointments:settings_list")).status_code == 200
+
+
+def test_the_settings_list_reads_every_agency_settings_in_one_query(
+    client, login, agency, admin_giang
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chinhquyen.appointments import services
+
+    login(admin_giang)
+    agencies = list(services.agencies_for(admin_giang, services.CONFIGURE_PERMISSION))
+    assert len(agencies) >= 2
+    services.configure_slots(
+        agency=agencies[0],
+        slot_minutes=20,
+        capacity=3,
+        days_ahead=5,
+        prefix="B",
+        acting_user=admin_giang,
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("appointments:settings_list"))
+
+    assert response.status_code == 200
+    settings_queries = [q for q in queries if "appointments_agencyslotsettings" in q["sql"]]
+    assert len(settings_queries) == 1
