@@ -218,8 +218,9 @@ class Dossier(models.Model):
         default=ApplicantKind.INDIVIDUAL,
     )
     applicant_name = models.CharField(_("applicant name"), max_length=255)
+    # Indexed: a citizen's "my dossiers" finds the dossiers filed under their ID number.
     applicant_id_number = models.CharField(
-        _("ID number (citizen ID / tax code)"), max_length=20, blank=True
+        _("ID number (citizen ID / tax code)"), max_length=20, blank=True, db_index=True
     )
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)

@@ -307,6 +307,7 @@ def update_article(
                     status=article.get_status_display(),
                 )
             )
+        old_image = article.image.name
         for name, value in fields.items():
             setattr(article, name, value.strip() if name not in ("body", "body_en") else value)
         if remove_image:
@@ -317,6 +318,7 @@ def update_article(
         article.body_html = render_body(article.body)
         article.body_en_html = render_body(article.body_en)
         article.save()
+        _delete_replaced_after_commit(article.image, old_image)
         log_action(
             "news.update_article",
             target=article,
@@ -543,6 +545,7 @@ def update_legal_document(
     with transaction.atomic():
         document = LegalDocument.objects.select_for_update().get(pk=document.pk)
         _require(acting_user, "news.change_legaldocument", document.organisation)
+        old_file = document.file.name
         for name, value in fields.items():
             setattr(document, name, value.strip() if isinstance(value, str) else value)
         _validate_document(document)
@@ -551,6 +554,7 @@ def update_legal_document(
             document.file_size = pdf.size
         document.search_text = _document_search_text(document)
         document.save()
+        _delete_replaced_after_commit(document.file, old_file)
         log_action(
             "news.update_legal_document",
             target=document,
@@ -558,6 +562,14 @@ def update_legal_document(
             details={"fields": sorted(fields), "file": bool(pdf)},
         )
     return document
+
+
+def _delete_replaced_after_commit(field_file, old_name: str) -> None:
+    """A replaced or removed image/PDF leaves storage once the change is committed (a removed
+    image is gone, not merely unlinked); a rolled-back change keeps it."""
+    if old_name and old_name != field_file.name:
+        storage = field_file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
 
 
 def delete_legal_document(document: LegalDocument, *, acting_user) -> None:

@@ -221,13 +221,11 @@ def result_view(request, pk: int):
         handle = dossier.result_file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    name = result_file_name(dossier)
     log_action(
-        "tracking.result_downloaded",
-        target=dossier,
-        actor=request.user,
-        details={"file": result_file_name(dossier)},
+        "tracking.result_downloaded", target=dossier, actor=request.user, details={"file": name}
     )
-    response = FileResponse(handle, as_attachment=True, filename=result_file_name(dossier))
+    response = FileResponse(handle, as_attachment=True, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     return _private(response)
 

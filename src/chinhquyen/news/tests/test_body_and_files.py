@@ -95,3 +95,43 @@ def test_a_document_cannot_take_effect_before_it_is_issued(org_tree, clerk_hoa):
 
     assert list(caught.value.message_dict) == ["effective_date"]
     assert LegalDocument.objects.count() == 0
+
+
+def test_a_removed_or_replaced_image_leaves_storage(
+    org_tree, clerk_hoa, django_capture_on_commit_callbacks
+):
+    article = write(
+        org_tree.dept_a, user=clerk_hoa, image=upload("a.png", png_bytes()), image_alt="Ảnh"
+    )
+    first = article.image.name
+    storage = article.image.storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.update_article(
+            article,
+            acting_user=clerk_hoa,
+            image=upload("b.png", png_bytes()),
+            image_alt="Ảnh mới",
+        )
+    second = article.image.name
+    assert not storage.exists(first)
+    assert storage.exists(second)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.update_article(article, acting_user=clerk_hoa, remove_image=True)
+    assert article.image.name == ""
+    assert not storage.exists(second)
+
+
+def test_a_replaced_pdf_leaves_storage(org_tree, clerk_hoa, django_capture_on_commit_callbacks):
+    document = post_document(org_tree.dept_a, user=clerk_hoa, file=upload("qd.pdf", PDF))
+    old = document.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.update_legal_document(
+            document, acting_user=clerk_hoa, file=upload("qd2.pdf", PDF)
+        )
+
+    assert document.file.name != old
+    assert not document.file.storage.exists(old)
+    assert document.file.storage.exists(document.file.name)
