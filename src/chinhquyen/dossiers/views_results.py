@@ -26,11 +26,13 @@ from chinhquyen.dossiers.services.results import (
 )
 
 INLINE_MAX = 20
+# Signed within the request (a token's PIN is never queued): at most one page of results.
+PAGE_SIZE = 50
 
 
 def _page(request, *, status: int = 200, error: str = "", outcome: ResultSigning | None = None):
     dossiers = results_awaiting_signature(request.user)
-    page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "dossiers/results_to_sign.html",
@@ -69,7 +71,16 @@ def results_to_sign_view(request):
     if not ids:
         return _page(request, status=400, error=bilingual(_("Tick at least one result to sign.")))
     limit = getattr(settings, "SIGNING_BATCH_INLINE_MAX", INLINE_MAX)
-    if len(ids) > limit and _key_storage(request.user) == "pkcs12":
+    storage = _key_storage(request.user)
+    if len(ids) > PAGE_SIZE and storage != "pkcs12":
+        return _page(
+            request,
+            status=400,
+            error=bilingual(
+                _("Sign at most %(count)s results at a time with a token."), count=PAGE_SIZE
+            ),
+        )
+    if len(ids) > limit and storage == "pkcs12":
         from chinhquyen.dossiers.tasks import sign_results_task
 
         sign_results_task.enqueue(dossier_ids=ids, acting_user_id=request.user.pk)

@@ -152,6 +152,9 @@ def _posted_agency(request, draft):
     pk = request.POST.get("receiving_agency")
     if not pk:
         return None
+    if pk == str(draft.receiving_agency_id):
+        # The usual autosave (every few seconds while typing): the choice has not changed.
+        return draft.receiving_agency
     found = services.availability(draft.procedure)
     return next((a for a in found.agencies if str(a.pk) == pk), None)
 

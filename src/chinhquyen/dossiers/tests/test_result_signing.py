@@ -215,3 +215,19 @@ def test_a_token_holder_gives_her_pin_once_for_the_batch(
         assert verify_pdf(content).all_valid
     entries = AuditEntry.objects.filter(action="signing.sign_pdf")
     assert [e.details["storage"] for e in entries] == ["pkcs11", "pkcs11"]
+
+
+@pytest.mark.django_db
+def test_a_token_holder_signs_at_most_one_page_of_results_per_request(
+    client, login, approve, binh_token_key, leader_binh
+):
+    # A token's PIN is never queued, so the whole batch would be signed inside the request.
+    dossier = approve(minimal_pdf())
+    before = snapshot(dossier)
+    login(leader_binh)
+
+    response = client.post(URL, {"dossier": [dossier.pk] * 51, "pin": "1234"})
+
+    assert response.status_code == 400
+    assert "Sign at most 50 results at a time with a token." in response.content.decode()
+    assert snapshot(dossier) == before
