@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "chinhquyen.notifications",
     "chinhquyen.appointments",
     "chinhquyen.news",
+    "chinhquyen.documents",
+    "chinhquyen.meetings",
+    "chinhquyen.exchange",
 ]
 
 MIDDLEWARE = [

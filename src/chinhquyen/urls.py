@@ -15,6 +15,9 @@ urlpatterns = [
     path("dossiers/", include("chinhquyen.dossiers.urls")),
     path("signing/", include("chinhquyen.signing.urls")),
     path("notifications/", include("chinhquyen.notifications.urls")),
+    path("documents/", include("chinhquyen.documents.urls")),
+    path("meetings/", include("chinhquyen.meetings.urls")),
+    path("exchange/", include("chinhquyen.exchange.urls")),
     # Public portal (Vietnamese paths: they are read aloud and typed by citizens).
     path("cong-dan/", include("chinhquyen.citizens.urls")),
     path("tra-cuu/", include("chinhquyen.tracking.urls")),
