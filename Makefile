@@ -23,9 +23,12 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 \
 # Signatures: SoftHSM2 as a real PKCS#11 token; poppler's pdfsig checks the signed PDFs.
 # Citizen sign-in: nodejs runs the development OIDC provider (tools/oidc-dev-provider, npm ci by
 # the test fixture; npm comes with nodejs here, Debian's separate npm package conflicts with it).
-APT_TEST_PACKAGES := chromium fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools softhsm2 nodejs
+# Official documents: tesseract (Vietnamese) + ghostscript for OCR of scans (ocrmypdf);
+# LibreOffice (no GUI) turns the .docx drafts into PDF.
+APT_DOCUMENT_PACKAGES := tesseract-ocr tesseract-ocr-vie ghostscript libreoffice-writer-nogui
+APT_TEST_PACKAGES := chromium fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools softhsm2 nodejs $(APT_DOCUMENT_PACKAGES)
 # Debian packages the demo needs to run (Pango and Vietnamese-capable fonts for the PDF slips).
-APT_DEMO_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0
+APT_DEMO_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 $(APT_DOCUMENT_PACKAGES)
 
 .PHONY: help demo test lint format bench venv venv-test messages migrate demo-data clean apt-test apt-demo node-tools
 
