@@ -42,6 +42,9 @@ class IncomingChannel(models.TextChoices):
 
 
 class IncomingStatus(models.TextChoices):
+    # An electronic document delivered to the agency's queue, waiting for the clerk to check
+    # and register it (Decree 30/2020 Art. 21(2)); it has no arrival number yet.
+    RECEIVED = "received", _("Arrived, awaiting registration")
     REGISTERED = "registered", _("Registered, awaiting assignment")
     ASSIGNED = "assigned", _("Assigned")
     IN_PROGRESS = "in_progress", _("In progress")

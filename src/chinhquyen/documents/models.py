@@ -197,10 +197,18 @@ class IncomingDocument(DocumentMetadata):
         related_name="incoming_documents",
         verbose_name=_("receiving organisation"),
     )
+    # Book and arrival number are given at registration; an electronic document waiting in the
+    # queue (status "received") has neither yet.
     book = models.ForeignKey(
-        RegistrationBook, on_delete=models.PROTECT, related_name="incoming_documents"
+        RegistrationBook,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming_documents",
     )
-    arrival_number = models.PositiveIntegerField(_("arrival number"))  # ArrivalNumber
+    arrival_number = models.PositiveIntegerField(
+        _("arrival number"), null=True, blank=True
+    )  # ArrivalNumber
     arrived_at = models.DateTimeField(_("arrival time"))  # ArrivalDate
     channel = models.CharField(_("received as"), max_length=10, choices=IncomingChannel.choices)
     status = models.CharField(
@@ -250,6 +258,11 @@ class IncomingDocument(DocumentMetadata):
             models.UniqueConstraint(
                 fields=["book", "arrival_number"], name="unique_incoming_arrival_number"
             ),
+            models.CheckConstraint(
+                condition=models.Q(status="received")
+                | models.Q(book__isnull=False, arrival_number__isnull=False),
+                name="incoming_registered_has_number",
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "-arrived_at"], name="incoming_org_arrived"),
@@ -258,7 +271,7 @@ class IncomingDocument(DocumentMetadata):
         ]
 
     def __str__(self) -> str:
-        return f"{self.arrival_number} — {self.subject[:60]}"
+        return f"{self.arrival_number or '—'} — {self.subject[:60]}"
 
     def get_absolute_url(self) -> str:
         return reverse("documents:incoming", args=[self.pk])
@@ -607,7 +620,11 @@ class DocumentFile(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
-    # Searchable text: the PDF's own text, or OCR of a scan (services.ocr).
+    # A scan made searchable by OCR (PDF/A with a text layer), kept beside the original.
+    searchable = models.FileField(
+        _("searchable PDF"), upload_to=document_file_path, max_length=300, blank=True
+    )
+    # Searchable text: the PDF's own text, or OCR of a scan (services.text).
     text = models.TextField(blank=True, default="")
     text_status = models.CharField(
         _("text"), max_length=12, choices=TextStatus.choices, default=TextStatus.PENDING
