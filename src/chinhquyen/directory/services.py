@@ -16,7 +16,6 @@ Identifier rules (domain-vn.md §4.1, §7):
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -28,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.accounts.choices import UserKind
 from chinhquyen.audit.services import log_action
+from chinhquyen.core.text import fold_words
 from chinhquyen.directory.choices import OfficialStatus, OrganisationKind
 from chinhquyen.directory.models import AdministrativeUnit, Official, Organisation
 from chinhquyen.directory.validators import (
@@ -59,11 +59,9 @@ OFFICIAL_FIELDS = {"full_name", "position", "organisation", "phone", "email", "s
 
 
 def fold(text: str) -> str:
-    """Lower-case ``text`` without Vietnamese diacritics, for search ("Sở Y tế" → "so y te")."""
-    text = (text or "").replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(stripped.lower().split())
+    """Lower-case ``text`` without Vietnamese diacritics or punctuation, for search
+    ("Sở Y tế (tỉnh)" → "so y te tinh"); the platform's one rule, ``core.text.fold_words``."""
+    return fold_words(text)
 
 
 def normalise_code(value: str | None) -> str | None:

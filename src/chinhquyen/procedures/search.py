@@ -14,21 +14,11 @@ computes it (with the components, agencies and field known by then), and the por
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
+from chinhquyen.core.text import fold_words
 from chinhquyen.procedures.models import ProcedureVersion
 
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+__all__ = ["fold_words", "padded"]
 SEARCH_TITLE_MAX = 1200
-
-
-def fold_words(text: str | None) -> str:
-    """``"Đăng ký khai sinh (lần đầu)"`` → ``"dang ky khai sinh lan dau"``."""
-    text = (text or "").replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return _NOT_WORD.sub(" ", stripped.lower()).strip()
 
 
 def padded(*parts: str | None) -> str:

@@ -51,6 +51,16 @@ def test_search_ignores_accents_case_and_word_order(client, org_tree, query, exp
     assert names(html) == expected
 
 
+def test_a_word_after_a_bracket_or_a_dash_is_found_like_any_other(client, org_tree):
+    from chinhquyen.directory.services import update_organisation
+
+    update_organisation(org_tree.dept_b, name="Sở B (Khoa học-Công nghệ)", acting_user=None)
+
+    for query in ("khoa hoc", "cong nghe", "so b khoa"):
+        html = client.get(reverse("portal:agencies"), {"q": query}).content.decode()
+        assert names(html) == ["Sở B (Khoa học-Công nghệ)"], query
+
+
 def test_english_opening_hours_fall_back_to_vietnamese(client, org_tree):
     set_agency_contact(
         organisation=org_tree.dept_a, opening_hours="Thứ Hai – Thứ Sáu", acting_user=None
