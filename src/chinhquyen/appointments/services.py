@@ -34,6 +34,7 @@ from chinhquyen.appointments.models import (
     TicketCounter,
 )
 from chinhquyen.audit.services import audited_atomic, log_action
+from chinhquyen.core.authz import filter_in_scope
 from chinhquyen.directory.models import Organisation
 from chinhquyen.dossiers.services.access import bilingual
 from chinhquyen.procedures.errors import NoVersionInForce
@@ -52,15 +53,7 @@ CAPACITY_RANGE = (1, 200)
 def agencies_for(user, permission: str):
     """Organisations with a QCVN code where ``user`` holds ``permission`` (their subtree)."""
     agencies = Organisation.objects.exclude(qcvn_code__isnull=True).exclude(qcvn_code="")
-    scope = organisation_scope(user, permission)
-    if scope is ALL:
-        return agencies.order_by("path")
-    if not scope:
-        return agencies.none()
-    condition = Q()
-    for path in scope:
-        condition |= Q(path__startswith=path)
-    return agencies.filter(condition).order_by("path")
+    return filter_in_scope(agencies, user, permission).order_by("path")
 
 
 def may_act(user, agency: Organisation, permission: str) -> bool:

@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -21,18 +20,15 @@ def visible_entries(user):
     administrator) reads what the officials of that part did; entries of the system and of
     other agencies stay hidden. No permission at all: PermissionDenied.
     """
-    from chinhquyen.accounts.scopes import ALL, organisation_scope
+    from chinhquyen.accounts.scopes import organisation_scope
+    from chinhquyen.core.authz import scope_condition
 
-    scope = organisation_scope(user, VIEW_PERMISSION)
-    entries = AuditEntry.objects.select_related("actor")
-    if scope is ALL:
-        return entries
-    if not scope:
+    condition = scope_condition(
+        organisation_scope(user, VIEW_PERMISSION), "actor__official__organisation__path"
+    )
+    if condition is None:
         raise PermissionDenied
-    condition = Q()
-    for prefix in scope:
-        condition |= Q(actor__official__organisation__path__startswith=prefix)
-    return entries.filter(condition)
+    return AuditEntry.objects.select_related("actor").filter(condition)
 
 
 @require_GET

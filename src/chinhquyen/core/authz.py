@@ -47,3 +47,30 @@ def access_object(queryset, user, pk, action: str = "view"):
     if action != "view" and not queryset.restrict(user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied
     return obj
+
+
+def scope_condition(scope, path_lookup: str = "path") -> models.Q | None:
+    """A filter for rows whose organisation path (at ``path_lookup``) lies inside ``scope``.
+
+    ``scope`` is what ``accounts.scopes.organisation_scope`` returns: ``ALL`` gives an empty
+    ``Q()`` (everything), an empty scope gives ``None`` (nothing), otherwise one prefix match
+    per organisation path of the scope.
+    """
+    from chinhquyen.accounts.scopes import ALL
+
+    if scope is ALL:
+        return models.Q()
+    if not scope:
+        return None
+    condition = models.Q()
+    for path in scope:
+        condition |= models.Q(**{f"{path_lookup}__startswith": path})
+    return condition
+
+
+def filter_in_scope(queryset, user, permission: str, path_lookup: str = "path"):
+    """``queryset`` narrowed to the organisations where ``user`` holds ``permission``."""
+    from chinhquyen.accounts.scopes import organisation_scope
+
+    condition = scope_condition(organisation_scope(user, permission), path_lookup)
+    return queryset.none() if condition is None else queryset.filter(condition)

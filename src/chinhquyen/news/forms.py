@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chinhquyen.accounts.scopes import ALL, organisation_scope
+from chinhquyen.core.authz import filter_in_scope
 from chinhquyen.directory.models import Organisation
 from chinhquyen.news.choices import Category, DocumentType
 from chinhquyen.news.models import LegalDocument
@@ -23,16 +22,8 @@ class AgencyField(forms.ModelChoiceField):
 
 def agencies_in_scope(user, permission: str):
     """Organisations where ``user`` holds ``permission`` (their subtrees), in tree order."""
-    scope = organisation_scope(user, permission)
     organisations = Organisation.objects.filter(valid_until__isnull=True).order_by("path")
-    if scope is ALL:
-        return organisations
-    if not scope:
-        return organisations.none()
-    condition = Q()
-    for prefix in scope:
-        condition |= Q(path__startswith=prefix)
-    return organisations.filter(condition)
+    return filter_in_scope(organisations, user, permission)
 
 
 class ArticleFilterForm(forms.Form):

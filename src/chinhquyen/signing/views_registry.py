@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _gettext
 from django.views.decorators.http import require_POST
 
 from chinhquyen.accounts.scopes import ALL, organisation_scope
-from chinhquyen.core.authz import access_object
+from chinhquyen.core.authz import access_object, filter_in_scope
 from chinhquyen.directory.choices import OfficialStatus
 from chinhquyen.directory.models import Official, Organisation
 from chinhquyen.directory.views import staff_required
@@ -45,15 +45,7 @@ PAGE_SIZE = 50
 
 
 def _scoped(queryset, user, permission: str, path_lookup: str):
-    scope = organisation_scope(user, permission)
-    if scope is ALL:
-        return queryset
-    if not scope:
-        return queryset.none()
-    condition = Q()
-    for prefix in scope:
-        condition |= Q(**{f"{path_lookup}__startswith": prefix})
-    return queryset.filter(condition)
+    return filter_in_scope(queryset, user, permission, path_lookup)
 
 
 def _organisations(user, permission: str):

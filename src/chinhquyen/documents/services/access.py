@@ -21,20 +21,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from chinhquyen.accounts.scopes import ALL, organisation_scope
+from chinhquyen.core.authz import scope_condition
 from chinhquyen.documents.choices import OutgoingStatus, Secrecy
 from chinhquyen.documents.models import IncomingDocument, OutgoingDocument
 
 
 def _within(scope, lookup: str) -> Q | None:
     """Q matching rows whose organisation at ``lookup`` is inside ``scope`` (None: nothing)."""
-    if scope is ALL:
-        return Q()
-    if not scope:
-        return None
-    condition = Q()
-    for path in scope:
-        condition |= Q(**{f"{lookup}__path__startswith": path})
-    return condition
+    return scope_condition(scope, f"{lookup}__path")
 
 
 def _any(*conditions: Q | None) -> Q:
