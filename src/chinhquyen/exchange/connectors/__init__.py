@@ -1,0 +1,54 @@
+"""Connector registry: ``get_connector(name)``; ``register_connector(name, factory)``.
+
+Built in: ``peer`` (another ChinhQuyen installation's inbox, or any endpoint speaking the same
+protocol). Later connectors (national document exchange axis, public service portal, postal
+service …) register themselves from their app's ``ready()``.
+"""
+
+from collections.abc import Callable
+
+from chinhquyen.exchange.connectors.base import (
+    Connector,
+    ConnectorError,
+    DeliveryResult,
+    PermanentError,
+    RetryableError,
+)
+
+_factories: dict[str, Callable[[], Connector]] = {}
+
+
+def register_connector(name: str, factory: Callable[[], Connector]) -> None:
+    _factories[name] = factory
+
+
+def connector_names() -> list[str]:
+    _builtins()
+    return sorted(_factories)
+
+
+def get_connector(name: str) -> Connector:
+    _builtins()
+    try:
+        return _factories[name]()
+    except KeyError:
+        raise LookupError(f"Unknown exchange connector {name!r}") from None
+
+
+def _builtins() -> None:
+    if "peer" not in _factories:
+        from chinhquyen.exchange.connectors.peer import PeerConnector
+
+        _factories["peer"] = PeerConnector
+
+
+__all__ = [
+    "Connector",
+    "ConnectorError",
+    "DeliveryResult",
+    "PermanentError",
+    "RetryableError",
+    "connector_names",
+    "get_connector",
+    "register_connector",
+]
