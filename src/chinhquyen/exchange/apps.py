@@ -37,6 +37,3 @@ class ExchangeConfig(AppConfig):
             register(
                 NavItem(label, url_name, permission=permission, section=SECTION_ADMINISTRATION)
             )
-        from chinhquyen.exchange.edxml.handlers import register_handlers  # edXML inbox kinds
-
-        register_handlers()
