@@ -630,6 +630,9 @@ class DocumentFile(models.Model):
         _("text"), max_length=12, choices=TextStatus.choices, default=TextStatus.PENDING
     )
     text_error = models.CharField(max_length=500, blank=True)
+    # The worker reading the file (services.text): its token and lease.
+    text_claim = models.CharField(max_length=16, blank=True, editable=False)
+    text_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

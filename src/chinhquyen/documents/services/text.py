@@ -13,9 +13,8 @@
 * :func:`retry_text_extraction` — the "retry" button of a document whose text was not read.
 
 Claiming (Healthchecks style): a worker takes a file with one conditional UPDATE that only
-matches a PENDING file nobody holds, writing a lease "held until T by token" into
-``text_error`` (the model has no separate claim column; while the file is PENDING that column
-is otherwise empty). Two workers never OCR the same file; a crashed worker's lease expires
+matches a PENDING file nobody holds, writing a lease (``text_claim`` token held until
+``text_claimed_until``). Two workers never OCR the same file; a crashed worker's lease expires
 after the OCR timeout and the file can be taken again; the result is written only if the
 lease is still ours. An EXTRACTED file is redone only when forced.
 
@@ -43,7 +42,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -87,9 +86,8 @@ DEFAULT_OCR_LANGUAGES = ("vie", "eng")
 # OSD confidence needed to turn a page; OCRmyPDF's default (14) leaves a short letter scanned
 # upside down unturned, 5 turns it and still leaves a right-way page alone.
 ROTATE_THRESHOLD = 5.0
-CLAIM_PREFIX = "claimed-until:"
-CLAIM_FORMAT = "%Y%m%d%H%M%S"  # digits only: the lease compares as a string on every database
 LEASE_MARGIN = timedelta(minutes=2)
+RELEASED = {"text_claim": "", "text_claimed_until": None}
 
 # The child process: the Python API of OCRmyPDF; its own errors come back as an exit code and
 # a one-line message on stderr.
@@ -187,31 +185,32 @@ def _lease_until(now: datetime) -> datetime:
     return now + timedelta(seconds=ocr_timeout_seconds()) + LEASE_MARGIN
 
 
-def _claim_value(until: datetime, token: str) -> str:
-    return f"{CLAIM_PREFIX}{until.astimezone(UTC).strftime(CLAIM_FORMAT)} {token}"
-
-
 def unclaimed(now: datetime | None = None) -> Q:
-    """Files nobody holds: no lease in ``text_error``, or one that has expired."""
+    """Files nobody holds: no lease, or one that has expired."""
     now = now or timezone.now()
-    expired = f"{CLAIM_PREFIX}{now.astimezone(UTC).strftime(CLAIM_FORMAT)}"
-    return ~Q(text_error__startswith=CLAIM_PREFIX) | Q(text_error__lt=expired)
+    return Q(text_claimed_until__isnull=True) | Q(text_claimed_until__lt=now)
 
 
-def is_claimed(document_file: DocumentFile) -> bool:
-    return document_file.text_error.startswith(CLAIM_PREFIX)
+def is_claimed(document_file: DocumentFile, now: datetime | None = None) -> bool:
+    until = document_file.text_claimed_until
+    return until is not None and until >= (now or timezone.now())
 
 
 def _claim(file_id: int, *, force: bool) -> str | None:
     """Take the file with one conditional UPDATE; the lease value, or None if not ours."""
     now = timezone.now()
-    lease = _claim_value(_lease_until(now), secrets.token_hex(8))
+    lease = secrets.token_hex(8)
     statuses = [TextStatus.PENDING]
     if force:
         statuses += [TextStatus.EXTRACTED, TextStatus.FAILED, TextStatus.NOT_NEEDED]
     taken = DocumentFile.objects.filter(
         unclaimed(now), pk=file_id, text_status__in=statuses
-    ).update(text_status=TextStatus.PENDING, text_error=lease)
+    ).update(
+        text_status=TextStatus.PENDING,
+        text_error="",
+        text_claim=lease,
+        text_claimed_until=_lease_until(now),
+    )
     return lease if taken else None
 
 
@@ -465,10 +464,15 @@ def _record_success(
     previous = document_file.searchable.name if saved_name else ""
     text = result.text[:FILE_TEXT_MAX]
     with audited_atomic():
-        values = {"text_status": TextStatus.EXTRACTED, "text_error": "", "text": text}
+        values = {
+            "text_status": TextStatus.EXTRACTED,
+            "text_error": "",
+            "text": text,
+            **RELEASED,
+        }
         if saved_name:
             values["searchable"] = saved_name
-        ours = DocumentFile.objects.filter(pk=document_file.pk, text_error=lease).update(**values)
+        ours = DocumentFile.objects.filter(pk=document_file.pk, text_claim=lease).update(**values)
         if not ours:
             # Our lease expired and another worker took the file: its result wins.
             if saved_name:
@@ -501,8 +505,8 @@ def _record_failure(document_file: DocumentFile, lease: str, exc: ExtractionFail
     message = exc.message[:500]
     logger.warning("Text of document file %s not extracted: %s", document_file.pk, exc.detail)
     with audited_atomic():
-        ours = DocumentFile.objects.filter(pk=document_file.pk, text_error=lease).update(
-            text_status=TextStatus.FAILED, text_error=message
+        ours = DocumentFile.objects.filter(pk=document_file.pk, text_claim=lease).update(
+            text_status=TextStatus.FAILED, text_error=message, **RELEASED
         )
         document_file.refresh_from_db()
         if not ours:

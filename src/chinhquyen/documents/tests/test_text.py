@@ -295,13 +295,15 @@ def test_a_file_held_by_another_worker_is_left_alone_until_its_lease_ends(incomi
     assert text_service.files_to_extract(pending=True) == []
 
     # and when that worker died and its lease ran out, the file is taken again
-    expired = text_service._claim_value(timezone.now() - timezone.timedelta(seconds=1), "dead")
-    DocumentFile.objects.filter(pk=pdf.pk).update(text_error=expired)
+    DocumentFile.objects.filter(pk=pdf.pk).update(
+        text_claim="dead", text_claimed_until=timezone.now() - timezone.timedelta(seconds=1)
+    )
     assert text_service.files_to_extract(pending=True) == [pdf.pk]
     result = extract_file_text(pdf.pk)
     assert result.text_status == TextStatus.EXTRACTED
     # the dead worker's late result is not written over it
-    assert DocumentFile.objects.filter(pk=pdf.pk, text_error=lease).count() == 0
+    assert DocumentFile.objects.filter(pk=pdf.pk, text_claim=lease).count() == 0
+    assert DocumentFile.objects.get(pk=pdf.pk).text_claimed_until is None
 
 
 # --- Queueing after commit ---------------------------------------------------------------------
