@@ -166,5 +166,6 @@ class EventType(models.TextChoices):
     ISSUED = "issued", _("Issued")
     DISTRIBUTED = "distributed", _("Sent to a recipient")
     STATUS_RECEIVED = "status_received", _("Status from a recipient")
+    STATUS_NOT_SENT = "status_not_sent", _("Status could not be sent to the sender")
     RECALLED = "recalled", _("Recalled")
     VIEWED = "viewed", _("Opened")

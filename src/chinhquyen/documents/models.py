@@ -259,7 +259,8 @@ class IncomingDocument(DocumentMetadata):
                 fields=["book", "arrival_number"], name="unique_incoming_arrival_number"
             ),
             models.CheckConstraint(
-                condition=models.Q(status="received")
+                # Returned or recalled before registration: never numbered.
+                condition=models.Q(status__in=["received", "returned", "recalled"])
                 | models.Q(book__isnull=False, arrival_number__isnull=False),
                 name="incoming_registered_has_number",
             ),

@@ -64,3 +64,11 @@ def register() -> None:
             section=section,
         )
     )
+    register(
+        NavItem(
+            _("Document statistics"),
+            "documents:statistics",
+            roles=(Role.CLERK, Role.DIVISION_LEADER, Role.AGENCY_LEADER),
+            section=section,
+        )
+    )

@@ -33,3 +33,32 @@ def get_handler(kind: str) -> Handler | None:
 
 def registered_kinds() -> list[str]:
     return sorted(_handlers)
+
+
+# --- Outcome listeners of outgoing messages ---------------------------------------------------
+# ``listener(message: OutboxMessage) -> None`` runs inside the transaction that records the
+# outcome, so the sender's own view (e.g. a document recipient marked "sent") changes together
+# with the outbox row, never without it.
+
+_delivered: dict[str, list[Handler]] = {}
+_dead: dict[str, list[Handler]] = {}
+
+
+def on_delivered(kind: str, listener: Handler) -> None:
+    """Call ``listener`` when an outgoing message of ``kind`` has been delivered."""
+    if listener not in _delivered.setdefault(kind, []):
+        _delivered[kind].append(listener)
+
+
+def on_dead(kind: str, listener: Handler) -> None:
+    """Call ``listener`` when an outgoing message of ``kind`` is given up (dead letter)."""
+    if listener not in _dead.setdefault(kind, []):
+        _dead[kind].append(listener)
+
+
+def delivered_listeners(kind: str) -> list[Handler]:
+    return list(_delivered.get(kind, ()))
+
+
+def dead_listeners(kind: str) -> list[Handler]:
+    return list(_dead.get(kind, ()))

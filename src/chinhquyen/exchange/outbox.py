@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from chinhquyen.audit.capture import skip_capture
 from chinhquyen.audit.services import audited_atomic, log_action
 from chinhquyen.dossiers.services.access import bilingual
-from chinhquyen.exchange import conf, messagelog
+from chinhquyen.exchange import conf, handlers, messagelog
 from chinhquyen.exchange.connectors import (
     ConnectorError,
     DeliveryResult,
@@ -268,6 +268,8 @@ def _record_delivered(message: OutboxMessage, result: DeliveryResult, latency: i
         )
         message.refresh_from_db()
         if updated:
+            for listener in handlers.delivered_listeners(message.kind):
+                listener(message)
             log_action(
                 "exchange.delivered",
                 target=message,
@@ -314,6 +316,9 @@ def _record_failure(message: OutboxMessage, error: ConnectorError, latency: int)
             error=text,
         )
         message.refresh_from_db()
+        if updated and dead:
+            for listener in handlers.dead_listeners(message.kind):
+                listener(message)
         if updated:
             log_action(
                 "exchange.dead" if dead else "exchange.attempt_failed",

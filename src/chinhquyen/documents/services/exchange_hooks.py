@@ -13,8 +13,10 @@ Each runs inside the caller's transaction: the message commits or rolls back wit
 that causes it, and the outbox delivers it after commit. A package that cannot be built or
 signed (no organisation key, a secret document, a missing file) raises
 ``exchange.edxml.errors.ExchangeError`` with a bilingual message, so the change is refused
-rather than reported as sent. The outbox connector is ``EDXML_CONNECTOR`` (default
-``document_axis``, the national document exchange axis).
+rather than reported as sent. The outbox connector is ``EDXML_CONNECTOR`` (default ``peer``:
+another installation or the provincial LGSP speaking the exchange inbox protocol, addressed by
+the recipient's code in ``EXCHANGE_PEERS``; a code not configured there ends as a dead letter
+the administrator sees). A connector for the national document exchange axis comes later.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ CONTENT_TYPE = "application/xml"
 
 
 def _connector() -> str:
-    return getattr(settings, "EDXML_CONNECTOR", "document_axis")
+    return getattr(settings, "EDXML_CONNECTOR", "peer")
 
 
 def _document_key(recipient, document_id: str, suffix: str = "") -> str:

@@ -8,7 +8,10 @@ the same transaction; for one that came through the exchange, a status message (
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
+
+from chinhquyen.audit.services import log_action
 
 from chinhquyen.documents.choices import DeliveryStatus, EventType, IncomingChannel
 from chinhquyen.documents.models import DocumentEvent, IncomingDocument, Recipient
@@ -63,8 +66,27 @@ def report_to_sender(
     if document.channel == IncomingChannel.INTERNAL and document.source_recipient_id:
         record_recipient_status(document.source_recipient, status, note=note, at=at, actor=actor)
     elif document.channel == IncomingChannel.EXCHANGE:
-        # Extension point filled by the exchange app: an edXML status message to the sender,
-        # written to the outbox in this same transaction.
+        # An edXML status message to the sender, written to the outbox in this transaction.
+        # One that cannot be built (this organisation has no signing key yet) must not stop
+        # the clerk's or leader's own work: it is recorded on the timeline and in the audit
+        # log instead, for the IT department to fix and the sender to be told by other means.
         from chinhquyen.documents.services import exchange_hooks
+        from chinhquyen.exchange.edxml.errors import ExchangeError
 
-        exchange_hooks.queue_status(document, status, note=note, at=at)
+        try:
+            with transaction.atomic():
+                exchange_hooks.queue_status(document, status, note=note, at=at)
+        except ExchangeError as exc:
+            DocumentEvent.objects.create(
+                incoming=document,
+                type=EventType.STATUS_NOT_SENT,
+                actor=actor,
+                note=exc.message[:1000],
+                details={"status": status, "code": exc.code},
+            )
+            log_action(
+                "documents.status_not_sent",
+                target=document,
+                actor=actor,
+                details={"status": status, "code": exc.code, "error": exc.message[:500]},
+            )
