@@ -145,7 +145,12 @@ def main() -> int:
     bench_restrict()
     bench_healthz()
     # Benchmarks of later capabilities live beside this file, each exposing run(report).
-    for module_name in ("bench_worktime", "bench_dossiers", "bench_signing"):
+    for module_name in (
+        "bench_worktime",
+        "bench_dossiers",
+        "bench_signing",
+        "bench_documents_numbering",
+    ):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:

@@ -152,6 +152,8 @@ class EventType(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     SUB_ASSIGNED = "sub_assigned", _("Assigned further")
     OPINION = "opinion", _("Opinion")
+    STARTED = "started", _("Work started")
+    WITHDRAWN = "withdrawn", _("Assignment withdrawn")
     ASSIGNMENT_COMPLETED = "assignment_completed", _("Assignment completed")
     COMPLETED = "completed", _("Completed")
     RETURNED = "returned", _("Returned to the sender")

@@ -695,6 +695,7 @@ class FollowUpTask(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     completed_at = models.DateTimeField(_("done"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
     restrict_path = "organisation"

@@ -72,3 +72,11 @@ def register() -> None:
             section=section,
         )
     )
+    register(
+        NavItem(
+            _("Registration books"),
+            "documents:books",
+            permission="documents.view_registrationbook",
+            section=section,
+        )
+    )

@@ -629,6 +629,13 @@ def start(
 def _start(doc: IncomingDocument, assignment: Assignment, *, acting_user, now) -> None:
     Assignment.objects.filter(pk=assignment.pk).update(status=AssignmentStatus.IN_PROGRESS)
     assignment.status = AssignmentStatus.IN_PROGRESS
+    DocumentEvent.objects.create(
+        incoming=doc,
+        type=EventType.STARTED,
+        actor=acting_user,
+        at=now,
+        details={"assignment": assignment.pk},
+    )
     log_action(
         "documents.start_assignment",
         target=assignment,
@@ -776,6 +783,14 @@ def withdraw(
                 status=IncomingStatus.REGISTERED, updated_at=now
             )
             details["document_status"] = IncomingStatus.REGISTERED
+        DocumentEvent.objects.create(
+            incoming=doc,
+            type=EventType.WITHDRAWN,
+            actor=acting_user,
+            at=now,
+            note=reason,
+            details={"withdrawn": withdrawn},
+        )
         log_action("documents.withdraw_assignment", target=doc, actor=acting_user, details=details)
     return withdrawn
 

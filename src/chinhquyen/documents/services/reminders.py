@@ -12,8 +12,7 @@ workers, remind once — and, in the same transaction:
   sent after commit by the outbox worker with its retries);
 * in the application the item is flagged on the "My work" page (``reminded_at``).
 
-Follow-up tasks have no ``reminded_at`` column (yet): for them the outbox rows are the record —
-a (task, person) key already in the outbox is not queued again.
+Follow-up tasks are claimed the same way (``FollowUpTask.reminded_at``).
 
 The people: the assigned official; for a unit without a person, the unit's heads (division or
 agency leader holding a role on that very unit today). Items already past their deadline are not
@@ -205,22 +204,23 @@ def _remind_assignment(assignment: Assignment, heads, now) -> int | None:
 
 
 def _remind_task(item: FollowUpTask, heads, now) -> int | None:
-    """Remind the people of one task; None when each of them was already reminded.
+    """Claim and remind one task (as for assignments); None when it was already reminded.
 
-    ``FollowUpTask`` has no ``reminded_at`` column (yet), so the outbox rows are the record:
-    their idempotency keys (task, person) are unique, and a person already e-mailed about the
-    task is not e-mailed again. A task whose people have no address is only flagged on the
-    pages (due soon), as the assignments are.
+    The outbox keys (task, person) are unique as well, so even a reminder run on a copy of the
+    data never e-mails a person twice about the same task.
     """
     from chinhquyen.notifications.models import Delivery
 
     people = [u for u in _people(item, heads) if _email_of(u)]
     keys = {u.pk: f"documents.reminder:task:{item.pk}:{u.pk}:email" for u in people}
     with audited_atomic():
+        claimed = FollowUpTask.objects.filter(pk=item.pk, reminded_at__isnull=True).update(
+            reminded_at=now
+        )
+        if not claimed:
+            return None
         already = set(Delivery.objects.filter(key__in=keys.values()).values_list("key", flat=True))
         people = [u for u in people if keys[u.pk] not in already]
-        if not people:
-            return None
         target = item.assignee.full_name if item.assignee_id else item.unit.name
         from django.urls import reverse
 
@@ -269,7 +269,9 @@ def send_document_reminders(now: datetime.datetime | None = None) -> ReminderRun
         .order_by("due_at", "pk")
     )
     tasks = list(
-        FollowUpTask.objects.filter(status__in=OPEN_TASK, due_at__gt=now, due_at__lte=horizon)
+        FollowUpTask.objects.filter(
+            status__in=OPEN_TASK, reminded_at__isnull=True, due_at__gt=now, due_at__lte=horizon
+        )
         .select_related("unit", "assignee__user__official")
         .order_by("due_at", "pk")
     )

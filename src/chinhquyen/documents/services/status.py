@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from chinhquyen.audit.services import log_action
-
 from chinhquyen.documents.choices import DeliveryStatus, EventType, IncomingChannel
 from chinhquyen.documents.models import DocumentEvent, IncomingDocument, Recipient
 
