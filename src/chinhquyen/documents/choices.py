@@ -146,6 +146,7 @@ class TaskStatus(models.TextChoices):
 class EventType(models.TextChoices):
     """Timeline of an incoming or outgoing document (append-only ``DocumentEvent`` rows)."""
 
+    ARRIVED = "arrived", _("Arrived in the queue")
     REGISTERED = "registered", _("Registered")
     TEXT_EXTRACTED = "text_extracted", _("Text extracted")
     TEXT_FAILED = "text_failed", _("Text not extracted")

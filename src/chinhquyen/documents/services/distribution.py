@@ -113,6 +113,13 @@ def _deliver_internal(
             code="copy_mismatch",
             name=recipient.name,
         )
+    DocumentEvent.objects.create(
+        incoming=incoming,
+        type=EventType.ARRIVED,
+        actor=acting_user,
+        at=now,
+        details={"from": sender.name, "code": document.code, "sha256": copy.sha256},
+    )
     reindex(incoming)
     return incoming
 

@@ -128,6 +128,12 @@ def _create(
     )
     for item, kind in checked:
         add_file(document, item, kind, acting_user)
+    DocumentEvent.objects.create(
+        incoming=document,
+        type=EventType.ARRIVED,
+        actor=acting_user,
+        details={"from": package.header.sender.organ_id, "document_id": package.header.document_id},
+    )
     reindex(document)
     log_action(
         "documents.receive_exchange",

@@ -71,11 +71,12 @@ def report_to_sender(
         # log instead, for the IT department to fix and the sender to be told by other means.
         from chinhquyen.documents.services import exchange_hooks
         from chinhquyen.exchange.edxml.errors import ExchangeError
+        from chinhquyen.exchange.outbox import OutboxError
 
         try:
             with transaction.atomic():
                 exchange_hooks.queue_status(document, status, note=note, at=at)
-        except ExchangeError as exc:
+        except (ExchangeError, OutboxError) as exc:
             DocumentEvent.objects.create(
                 incoming=document,
                 type=EventType.STATUS_NOT_SENT,
