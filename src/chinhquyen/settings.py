@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "treebeard",
     "django_tasks_db",
+    "oauth2_provider",  # system accounts of the integration API (exchange/api/auth.py)
     "chinhquyen.core",
     "chinhquyen.accounts",
     "chinhquyen.audit",
@@ -108,9 +109,21 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "chinhquyen.audit.middleware.AuditContextMiddleware",
+    # Integration API: body size limit and one message-log entry per call (exchange/api).
+    "chinhquyen.exchange.api.middleware.ApiCallLogMiddleware",
     # Last, so a locked-out login is answered before any view runs (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]
+
+# System accounts (OAuth2 client credentials, django-oauth-toolkit): short-lived tokens stored
+# as SHA-256 only; clients, secrets and scopes are checked by exchange/api/auth.py.
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
+    "OAUTH2_VALIDATOR_CLASS": "chinhquyen.exchange.api.auth.SystemClientValidator",
+    "SCOPES_BACKEND_CLASS": "chinhquyen.exchange.api.auth.SystemClientScopes",
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # named by our migration
 
 ROOT_URLCONF = "chinhquyen.urls"
 WSGI_APPLICATION = "chinhquyen.wsgi.application"

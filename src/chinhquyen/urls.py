@@ -25,7 +25,9 @@ urlpatterns = [
     path("thanh-toan/", include("chinhquyen.payments.urls")),
     path("dat-lich/", include("chinhquyen.appointments.urls")),
     path("tin-tuc/", include("chinhquyen.news.urls")),  # news, announcements, legal documents
+    path("lich-cong-tac/", include("chinhquyen.meetings.urls_public")),  # work calendars
     path("api/v1/", api.urls),
+    path("oauth/", include("chinhquyen.exchange.api.oauth_urls")),  # system-account tokens
     path("admin/", admin.site.urls),
     path("", include("chinhquyen.portal.urls")),
     path("", include("chinhquyen.core.urls")),

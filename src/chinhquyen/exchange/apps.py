@@ -37,3 +37,6 @@ class ExchangeConfig(AppConfig):
             register(
                 NavItem(label, url_name, permission=permission, section=SECTION_ADMINISTRATION)
             )
+        from chinhquyen.exchange.clients import register as register_clients  # API accounts
+
+        register_clients()

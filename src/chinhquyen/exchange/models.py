@@ -185,3 +185,11 @@ class MessageLogEntry(models.Model):
         from chinhquyen.audit.models import AppendOnlyError
 
         raise AppendOnlyError("delete")
+
+
+# System accounts of the integration API (exchange/api/models.py), registered in this app.
+from chinhquyen.exchange.api.models import (  # noqa: E402, F401
+    ClientSecret,
+    IdempotencyRecord,
+    SystemClient,
+)

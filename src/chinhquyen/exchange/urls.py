@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chinhquyen.exchange import views
+from chinhquyen.exchange import views, views_clients
 
 app_name = "exchange"
 
@@ -13,4 +13,15 @@ urlpatterns = [
     path("outbox/retry-dead/", views.outbox_retry_dead, name="outbox_retry_dead"),
     path("received/", views.inbox_list, name="inbox_messages"),
     path("received/<int:pk>/reprocess/", views.inbox_reprocess, name="inbox_reprocess"),
+    # System accounts of the integration API (views_clients.py).
+    path("clients/", views_clients.client_list, name="clients"),
+    path("clients/new/", views_clients.client_new, name="client_new"),
+    path("clients/<int:pk>/", views_clients.client_detail, name="client"),
+    path("clients/<int:pk>/rotate/", views_clients.client_rotate, name="client_rotate"),
+    path("clients/<int:pk>/enabled/", views_clients.client_enabled, name="client_enabled"),
+    path(
+        "clients/<int:pk>/secrets/<int:secret_pk>/revoke/",
+        views_clients.secret_revoke,
+        name="client_secret_revoke",
+    ),
 ]
