@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "chinhquyen.documents",
     "chinhquyen.meetings",
     "chinhquyen.exchange",
+    "chinhquyen.postal",
+    "chinhquyen.insights",
+    "chinhquyen.infrastructure",
 ]
 
 MIDDLEWARE = [

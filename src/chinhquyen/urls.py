@@ -18,6 +18,9 @@ urlpatterns = [
     path("documents/", include("chinhquyen.documents.urls")),
     path("meetings/", include("chinhquyen.meetings.urls")),
     path("exchange/", include("chinhquyen.exchange.urls")),
+    path("postal/", include("chinhquyen.postal.urls")),
+    path("insights/", include("chinhquyen.insights.urls")),
+    path("infrastructure/", include("chinhquyen.infrastructure.urls")),
     # Public portal (Vietnamese paths: they are read aloud and typed by citizens).
     path("cong-dan/", include("chinhquyen.citizens.urls")),
     path("tra-cuu/", include("chinhquyen.tracking.urls")),
