@@ -189,6 +189,15 @@ class SigningSession:
         from chinhquyen.signing.verification import open_pdf
 
         appearance = appearance or Appearance()
+        if (
+            appearance.image is None
+            and self.role == SignatureRole.PERSONAL
+            and self.key.appearance_image
+        ):
+            # The person's handwritten-signature image goes with every personal signature; an
+            # organisation's seal only where the caller asks (the main document, not an
+            # attachment, which gets the text stamp: Appendix I §II).
+            appearance = replace(appearance, image=bytes(self.key.appearance_image))
         reader = open_pdf(pdf)
         services._refuse_tampered(reader)
         self.open()

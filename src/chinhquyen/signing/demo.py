@@ -308,6 +308,86 @@ def _has_certificate(data: bytes, *, passphrase: str = "") -> bool:
     return Certificate.objects.filter(fingerprint_sha256=crypto.fingerprint(cert)).exists()
 
 
+def _demo_font(size: int):
+    from PIL import ImageFont
+
+    for path in (
+        "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
+    ):
+        if Path(path).exists():
+            return ImageFont.truetype(path, size)
+    return ImageFont.load_default()
+
+
+def demo_seal_png(name: str) -> bytes:
+    """A red round seal with the organisation's name, transparent background (demo only:
+    a real seal image is the scanned seal registered by the agency)."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    size, red = 360, (218, 37, 29, 255)
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((6, 6, size - 6, size - 6), outline=red, width=10)
+    draw.ellipse((40, 40, size - 40, size - 40), outline=red, width=4)
+    draw.regular_polygon((size / 2, size / 2 - 40, 28), 5, fill=red, rotation=180)
+    words, lines = name.upper().split(), []
+    for word in words:
+        if lines and len(lines[-1]) + len(word) < 16:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    font = _demo_font(26)
+    y = size / 2
+    for line in lines[:4]:
+        draw.text((size / 2, y), line, fill=red, font=font, anchor="mm")
+        y += 30
+    out = BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def demo_signature_png(full_name: str) -> bytes:
+    """A blue handwritten-looking signature, transparent background (demo only)."""
+    import math
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    width, height, blue = 420, 160, (20, 60, 170, 255)
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    seed = sum(map(ord, full_name))
+    points = [
+        (20 + x * 3.6, height / 2 + 38 * math.sin((x + seed % 17) / 7.0) * math.cos(x / 23.0))
+        for x in range(105)
+    ]
+    draw.line(points, fill=blue, width=5, joint="curve")
+    draw.text((width - 20, height - 18), full_name.split()[-1], fill=blue, font=_demo_font(30),
+              anchor="rs")  # fmt: skip
+    out = BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _give_images() -> None:
+    """Demo keys without an image get a demo signature (personal) or seal (organisation)."""
+    from chinhquyen.signing.choices import SignatureRole
+    from chinhquyen.signing.models import SigningKey
+    from chinhquyen.signing.services import set_appearance_image
+
+    keys = SigningKey.objects.filter(appearance_image=None, is_active=True).select_related(
+        "user__official", "organisation"
+    )
+    for key in keys:
+        if key.role == SignatureRole.PERSONAL and hasattr(key.user, "official"):
+            set_appearance_image(key, demo_signature_png(key.user.official.full_name))
+        elif key.role == SignatureRole.ORGANISATION and key.organisation_id:
+            set_appearance_image(key, demo_seal_png(key.organisation.name))
+
+
 def load_demo_signing(*, var_dir: Path | None = None, progress: bool = False) -> dict[str, int]:
     """Demo CA, trust anchor, keys and registry (see the module docstring). Idempotent.
 
@@ -395,5 +475,6 @@ def load_demo_signing(*, var_dir: Path | None = None, progress: bool = False) ->
                 official=official,
             )
             created["certificates"] += 1
+        _give_images()
         log_action("signing.load_demo_signing", details=created | {"directory": str(directory)})
     return created

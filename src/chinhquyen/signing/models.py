@@ -58,10 +58,14 @@ class SigningKey(models.Model):
     pkcs11_module = models.CharField(_("PKCS#11 module path"), max_length=500, blank=True)
     pkcs11_token_label = models.CharField(_("token label"), max_length=200, blank=True)
     pkcs11_key_label = models.CharField(_("key label"), max_length=200, blank=True)
+    # Decree 30/2020 Appendix I §II: the image shown with the signature — a personal key's
+    # handwritten signature (blue), an organisation key's seal (red, real size) — a PNG with a
+    # transparent background, checked by services.set_appearance_image.
+    appearance_image = models.BinaryField(_("signature or seal image (PNG)"), null=True, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    audit_exclude_fields = ("pkcs12_sealed", "passphrase_sealed", "certificate")
+    audit_exclude_fields = ("pkcs12_sealed", "passphrase_sealed", "certificate", "appearance_image")
 
     class Meta:
         ordering = ["role", "label"]

@@ -13,7 +13,9 @@ bilingual message; nothing is returned then, and the caller's PDF bytes are neve
 
 import asyncio
 import contextlib
+import hashlib
 from collections.abc import Iterator
+from io import BytesIO
 
 from asn1crypto import x509
 from django.db import transaction
@@ -480,3 +482,45 @@ def _raise_token_error(exc: Exception) -> None:
             _("The token refused to sign (%(reason)s): nothing was signed."),
             reason=type(exc).__name__,
         ) from exc
+
+
+# Largest image kept with a key: a seal or signature is a few kilobytes.
+APPEARANCE_IMAGE_MAX_BYTES = 512 * 1024
+
+
+def set_appearance_image(key: SigningKey, image: bytes | None, *, acting_user=None) -> SigningKey:
+    """Store the PNG shown with the key's signatures (None removes it), audited.
+
+    Decree 30/2020 Appendix I §II: a personal key shows the person's handwritten signature (blue),
+    an organisation key its seal (red, at real size), each a PNG with a transparent background.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if image is not None:
+        if len(image) > APPEARANCE_IMAGE_MAX_BYTES or not image.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise SigningError(
+                _("The signature or seal image must be a PNG file of at most 512 KB.")
+            )
+        try:
+            with Image.open(BytesIO(image)) as picture:
+                picture.load()
+                transparent = picture.mode in ("RGBA", "LA") or "transparency" in picture.info
+        except (UnidentifiedImageError, OSError) as exc:
+            raise SigningError(_("The signature or seal image cannot be read.")) from exc
+        if not transparent:
+            raise SigningError(
+                _("The signature or seal image needs a transparent background (PNG with alpha).")
+            )
+    with transaction.atomic():
+        SigningKey.objects.filter(pk=key.pk).update(appearance_image=image)
+        key.appearance_image = image
+        log_action(
+            "signing.set_appearance_image",
+            target=key,
+            actor=acting_user,
+            details={
+                "bytes": len(image) if image else 0,
+                "sha256": hashlib.sha256(image).hexdigest() if image else "",
+            },
+        )
+    return key

@@ -241,6 +241,20 @@ def may_issue(document: OutgoingDocument, user) -> bool:
     return holds(user, ISSUE_PERM, document.organisation)
 
 
+def _seal_image(organisation) -> bytes | None:
+    """The organisation's seal (red PNG) when its key has one: on the main document the seal goes
+    over the left third of the leader's signature (Appendix I §II); without one, the text stamp
+    with number and time at the top right."""
+    from chinhquyen.signing.errors import NoSigningKeyError
+    from chinhquyen.signing.services import resolve_signing_key
+
+    try:
+        key = resolve_signing_key(organisation, "organisation")
+    except NoSigningKeyError:
+        return None  # sign_pdf refuses with the full message
+    return bytes(key.appearance_image) if key.appearance_image else None
+
+
 def seal_and_issue(document: OutgoingDocument, acting_user) -> DocumentFile:
     """The clerk applies the organisation's signature and issues (ban hành) → ISSUED, and the
     document is distributed to its recipients in the same transaction."""
@@ -256,7 +270,9 @@ def seal_and_issue(document: OutgoingDocument, acting_user) -> DocumentFile:
         pdf,
         signer=document.organisation,
         role="organisation",
-        appearance=Appearance(document_number=f"Số: {document.code}"),
+        appearance=Appearance(
+            document_number=f"Số: {document.code}", image=_seal_image(document.organisation)
+        ),
         acting_user=acting_user,
     )
     with audited_atomic():

@@ -15,6 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chinhquyen.accounts.choices import Role
+from chinhquyen.audit.models import AuditEntry
 from chinhquyen.conftest import make_role_holder
 from chinhquyen.documents.choices import (
     AssignmentRole,
@@ -49,6 +50,8 @@ from chinhquyen.documents.tests.test_outgoing_fixtures import (  # noqa: F401 (f
     test_pki,
 )
 from chinhquyen.documents.tests.test_text_fixtures import scanned_page
+from chinhquyen.signing.demo import demo_seal_png, demo_signature_png
+from chinhquyen.signing.services import set_appearance_image
 
 pytestmark = [
     pytest.mark.django_db,
@@ -78,6 +81,9 @@ def test_a_paper_letter_is_answered_by_an_electronic_reply_found_by_the_sender(
     dept_a_key,
 ):
     tree = named_tree
+    # The leader's handwritten signature and Sở A's seal (Appendix I §II).
+    set_appearance_image(binh_key, demo_signature_png("Trần Thị Bình"))
+    set_appearance_image(dept_a_key, demo_seal_png("Sở A"))
     clerk_of_b = make_role_holder(
         "van_thu_b", full_name="Đinh Thị Văn", organisation=tree.dept_b, role=Role.CLERK
     )
@@ -153,6 +159,14 @@ def test_a_paper_letter_is_answered_by_an_electronic_reply_found_by_the_sender(
     sign_as_signer(reply, leader_binh)
     seal_and_issue(reply, clerk_hoa)
     assert reply.status == OutgoingStatus.ISSUED
+    # The leader's signature image sits at the signer block, the seal over it.
+    placements = [
+        (entry["role"], entry["placement"])
+        for entry in AuditEntry.objects.filter(action="signing.sign_pdf")
+        .order_by("id")
+        .values_list("details", flat=True)
+    ]
+    assert placements == [("personal", "anchor"), ("organisation", "signature")]
 
     # Sở B finds it in its queue at once, with the metadata intact, and registers it.
     arrived = IncomingDocument.objects.get(organisation=tree.dept_b)

@@ -22,7 +22,12 @@ from chinhquyen.audit.commands import AuditedCommand
 from chinhquyen.signing.choices import SignatureRole
 from chinhquyen.signing.errors import SigningError, bilingual
 from chinhquyen.signing.models import SigningKey
-from chinhquyen.signing.services import add_trust_anchor, import_pkcs12_key, register_pkcs11_key
+from chinhquyen.signing.services import (
+    add_trust_anchor,
+    import_pkcs12_key,
+    register_pkcs11_key,
+    set_appearance_image,
+)
 
 
 class Command(AuditedCommand):
@@ -47,6 +52,13 @@ class Command(AuditedCommand):
             owner.add_argument("--organisation", type=int, help="organisation id")
             key_parser.add_argument("--label", default="")
         sub.add_parser("list", help="list signing keys")
+        image = sub.add_parser(
+            "image",
+            help="set the PNG shown with a key's signatures: handwritten signature or seal",
+        )
+        image.add_argument("key", type=int, help="signing key id (see list)")
+        image.add_argument("file", nargs="?", help="PNG with a transparent background")
+        image.add_argument("--remove", action="store_true", help="remove the image")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -74,6 +86,18 @@ class Command(AuditedCommand):
             certificate=_read(options["cert"]), label=options["label"], **_owner(options),
         )  # fmt: skip
         self.stdout.write(f"{key.pk}\t{key}")
+
+    def handle_image(self, options) -> None:
+        key = SigningKey.objects.filter(pk=options["key"]).first()
+        if key is None:
+            raise CommandError(
+                bilingual(_("No signing key with the id %(id)s."), id=options["key"])
+            )
+        if not options["remove"] and not options["file"]:
+            raise CommandError(bilingual(_("Give a PNG file, or --remove.")))
+        data = None if options["remove"] else _read(options["file"])
+        set_appearance_image(key, data, acting_user=None)
+        self.stdout.write(f"{key.pk}\t{key}\t{'removed' if data is None else len(data)}")
 
     def handle_list(self, options) -> None:
         keys = SigningKey.objects.select_related("user", "organisation").order_by("pk")
