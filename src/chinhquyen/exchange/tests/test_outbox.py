@@ -177,7 +177,7 @@ def test_a_claim_excludes_other_workers_until_its_lease_expires(peers):
 
 def test_a_connector_not_configured_yet_keeps_the_message_for_the_administrator(peers):
     message = enqueue(
-        connector="document_axis",
+        connector="future_connector",
         destination="000.00.00.G22",
         kind="edxml.document",
         body=b"<edXMLEnvelope/>",
@@ -186,4 +186,4 @@ def test_a_connector_not_configured_yet_keeps_the_message_for_the_administrator(
     )
     assert deliver_due() == {"dead": 1}
     message.refresh_from_db()
-    assert "Unknown exchange connector 'document_axis'" in message.last_error
+    assert "Unknown exchange connector 'future_connector'" in message.last_error
