@@ -193,3 +193,8 @@ from chinhquyen.exchange.api.models import (  # noqa: E402, F401
     IdempotencyRecord,
     SystemClient,
 )
+from chinhquyen.exchange.national_models import (  # noqa: E402, F401  (issue 7 item 5)
+    NationalDossierSync,
+    PortalDossier,
+    SyncCursor,
+)

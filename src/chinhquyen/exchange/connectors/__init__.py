@@ -35,11 +35,24 @@ def get_connector(name: str) -> Connector:
         raise LookupError(f"Unknown exchange connector {name!r}") from None
 
 
+def _module(name: str) -> Callable[[], Connector]:
+    """A factory that imports ``connectors/<name>.py`` on first use and calls its ``factory``."""
+
+    def factory() -> Connector:
+        from importlib import import_module
+
+        return import_module(f"chinhquyen.exchange.connectors.{name}").factory()
+
+    return factory
+
+
 def _builtins() -> None:
     if "peer" not in _factories:
         from chinhquyen.exchange.connectors.peer import PeerConnector
 
         _factories["peer"] = PeerConnector
+    _factories.setdefault("national_portal", _module("national_portal"))  # Cổng DVC quốc gia
+    _factories.setdefault("document_axis", _module("document_axis"))  # trục liên thông VB
 
 
 __all__ = [
