@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chinhquyen.dossiers import views, views_results, views_slips
+from chinhquyen.dossiers import views, views_results, views_slips, views_transfer
 
 app_name = "dossiers"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("receive/", views.intake_view, name="intake"),
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/act/", views.act_view, name="act"),
+    path("<int:pk>/transfer/", views_transfer.transfer_view, name="transfer"),
     path("<int:pk>/result/", views.result_file_view, name="result_file"),
     path("<int:pk>/payments/<int:payment_pk>/", views.pay_view, name="pay"),
     path("<int:pk>/evaluate/", views.evaluate_view, name="evaluate"),

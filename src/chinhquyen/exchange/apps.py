@@ -29,6 +29,9 @@ class ExchangeConfig(AppConfig):
         from chinhquyen.exchange.edxml.handlers import register_handlers
 
         register_handlers()
+        from chinhquyen.exchange import dossier_transfer  # liên thông between installations
+
+        dossier_transfer.register_handlers()
         for label, url_name, permission in (
             (_("Data exchange: operations"), "exchange:operations", "exchange.view_outboxmessage"),
             (_("Data exchange: sent"), "exchange:outbox", "exchange.view_outboxmessage"),

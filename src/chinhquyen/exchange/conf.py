@@ -51,5 +51,10 @@ def get(name: str) -> Any:
 
 
 def peer(code: str) -> dict | None:
-    entry = get("PEERS").get(code)
+    """The peer entry of ``code``: its own, else the one of its level-1 body (``"*.H38"`` covers
+    every organisation code ending in ``.H38``, i.e. a whole other province's installation)."""
+    peers = get("PEERS")
+    entry = peers.get(code)
+    if entry is None and "." in code:
+        entry = peers.get("*." + code.rsplit(".", 1)[1])
     return entry if isinstance(entry, dict) else None
