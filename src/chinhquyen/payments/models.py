@@ -102,3 +102,10 @@ class PaymentNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference or '?'}: {self.verdict}"
+
+
+# Reconciliation with the gateway (payments/reconciliation.py), registered in this app.
+from chinhquyen.payments.models_reconciliation import (  # noqa: E402, F401
+    ReconciliationLine,
+    ReconciliationRun,
+)

@@ -53,6 +53,8 @@ def _builtins() -> None:
         _factories["peer"] = PeerConnector
     _factories.setdefault("national_portal", _module("national_portal"))  # Cổng DVC quốc gia
     _factories.setdefault("document_axis", _module("document_axis"))  # trục liên thông VB
+    _factories.setdefault("postal", _module("postal"))  # bưu chính công ích
+    _factories.setdefault("payment_platform", _module("payment_platform"))  # đối soát
 
 
 __all__ = [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import html
 import itertools
 import json
@@ -16,6 +18,9 @@ from chinhquyen.payments.gateways import vnpay
 
 PAY_PATH = "/paymentv2/vpcpay.html"
 DECIDE_PATH = "/paymentv2/decide"
+# Reconciliation (đối soát): the signed settlement list of a day, see
+# exchange/connectors/payment_platform.py for the interim contract.
+SETTLEMENT_PATH = "/merchant_webapi/settlements"
 MAX_BODY = 64 * 1024
 
 
@@ -38,10 +43,23 @@ class Delivery:
 
 
 @dataclass
+class Transaction:
+    """One transaction in the gateway's ledger (what its settlement list reports)."""
+
+    merchant: str
+    reference: str
+    amount: int  # đồng
+    status: str  # vnp_TransactionStatus: "00" paid, "02" not paid
+    transaction_no: str
+    pay_date: str  # yyyyMMddHHmmss, GMT+7
+
+
+@dataclass
 class SandboxApp:
     merchants: dict[str, Merchant]
     bank_code: str = "NCB"
     deliveries: list[Delivery] = field(default_factory=list)
+    ledger: list[Transaction] = field(default_factory=list)
     _numbers: itertools.count = field(default_factory=lambda: itertools.count(14000001))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -53,6 +71,8 @@ class SandboxApp:
             status, headers, body = self.payment_page(environ.get("QUERY_STRING", ""))
         elif path == DECIDE_PATH and method == "POST":
             status, headers, body = self.decide(self._form(environ))
+        elif path == SETTLEMENT_PATH and method == "GET":
+            status, headers, body = self.settlements(environ.get("QUERY_STRING", ""))
         else:
             status, headers, body = self._page("404 Not Found", "Không tìm thấy", "Not found")
 
@@ -122,6 +142,14 @@ class SandboxApp:
             return self._error("Chọn thanh toán hoặc hủy / Choose pay or cancel")
         result = self.result_params(params, paid=decision == "pay")
         signed = vnpay.sign(result, merchant.secret)
+        self.record_transaction(
+            merchant=merchant.code,
+            reference=result["vnp_TxnRef"],
+            amount=int(result["vnp_Amount"]) // 100,
+            status=result["vnp_TransactionStatus"],
+            transaction_no=result["vnp_TransactionNo"],
+            pay_date=result["vnp_PayDate"],
+        )
         self.notify(merchant, signed)
         return_url = params["vnp_ReturnUrl"]
         separator = "&" if "?" in return_url else "?"
@@ -161,6 +189,53 @@ class SandboxApp:
         with self._lock:
             self.deliveries.append(delivery)
         return delivery
+
+    # --- reconciliation -------------------------------------------------------------------
+    def record_transaction(self, **values) -> Transaction:
+        """Add one transaction to the ledger (a decision on the payment page does; tests may
+        add what a real gateway could hold, e.g. a payment whose notification was lost)."""
+        transaction = Transaction(**values)
+        with self._lock:
+            self.ledger.append(transaction)
+        return transaction
+
+    def settlements(self, query: str):
+        """The signed JSON settlement list of one merchant and day (GMT+7 pay date)."""
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        merchant = self.merchants.get(params.get("vnp_TmnCode", ""))
+        day = params.get("vnp_SettleDate", "")
+        if merchant is None or not vnpay.has_valid_hash(params, merchant.secret):
+            return self._json("401 Unauthorized", {"vnp_ResponseCode": "97"}, None)
+        if params.get("vnp_Command") != "settlement" or len(day) != 8 or not day.isdigit():
+            return self._json("400 Bad Request", {"vnp_ResponseCode": "99"}, None)
+        with self._lock:
+            rows = [t for t in self.ledger if t.merchant == merchant.code and t.pay_date[:8] == day]
+        payload = {
+            "vnp_TmnCode": merchant.code,
+            "vnp_SettleDate": day,
+            "vnp_ResponseCode": "00",
+            "transactions": [
+                {
+                    "vnp_TxnRef": t.reference,
+                    "vnp_Amount": str(t.amount * 100),
+                    "vnp_TransactionNo": t.transaction_no,
+                    "vnp_TransactionStatus": t.status,
+                    "vnp_PayDate": t.pay_date,
+                }
+                for t in rows
+            ],
+        }
+        return self._json("200 OK", payload, merchant.secret)
+
+    @staticmethod
+    def _json(status: str, payload: dict, secret: str | None):
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        headers = [("Content-Type", "application/json; charset=utf-8")]
+        if secret:
+            signature = hmac.new(secret.encode("utf-8"), data, hashlib.sha512).hexdigest()
+            headers.append(("X-VNP-Signature", signature))
+        headers.append(("Content-Length", str(len(data))))
+        return status, headers, data
 
     # --- pages ----------------------------------------------------------------------------
     @staticmethod

@@ -1,0 +1,1 @@
+"""Postal use cases: ``orders`` (create and send), ``tracking`` (the operator's callbacks)."""
