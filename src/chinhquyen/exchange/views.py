@@ -12,7 +12,6 @@ now" and "retry all dead", incoming messages with "process again".
 """
 
 import hashlib
-import hmac
 import json
 import re
 import time
@@ -42,11 +41,11 @@ from chinhquyen.exchange.models import (
     Direction,
     InboxMessage,
     InboxStatus,
-    MessageLogEntry,
     OutboxMessage,
     OutboxStatus,
 )
 from chinhquyen.exchange.outbox import OutboxError, retry_dead, retry_message
+from chinhquyen.exchange.signed_requests import read_signed_request
 from chinhquyen.exchange.stats import exchange_stats
 
 PAGE_SIZE = 50
@@ -103,60 +102,17 @@ def _json(payload: bytes, status: int) -> HttpResponse:
     return HttpResponse(payload, status=status, content_type="application/json; charset=utf-8")
 
 
-def _read_checked(request) -> dict:
-    """The checked request, or :class:`Refused`. The body is read only up to the limit."""
-    if request.method != "POST":
-        raise Refused("method_not_allowed")
-    limit = int(conf.get("INBOX_MAX_BYTES"))
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        raise Refused("body_too_large")
-    body = request.read(limit + 1)
-    if len(body) > limit:
-        raise Refused("body_too_large")
-    headers = request.headers
-    sender = headers.get(protocol.H_SENDER, "")
-    stamp = headers.get(protocol.H_TIMESTAMP, "")
-    nonce = headers.get(protocol.H_NONCE, "")
-    given = headers.get(protocol.H_SIGNATURE, "")
-    key = headers.get(protocol.H_KEY, "")
-    kind = headers.get(protocol.H_KIND, "")
-    checked = {"body": body, "sender": sender, "key": key, "kind": kind, "nonce": nonce}
-    if not (sender and stamp and nonce and given.startswith(protocol.SCHEME)):
-        raise Refused("missing_signature")
-    peer = conf.peer(sender)
-    if peer is None or not peer.get("secret"):
-        raise Refused("unknown_sender")
-    try:
-        timestamp = int(stamp)
-    except ValueError:
-        raise Refused("bad_timestamp") from None
-    if abs(time.time() - timestamp) > int(conf.get("TIMESTAMP_WINDOW_SECONDS")):
-        raise Refused("timestamp_expired")
-    expected = protocol.signature(
-        peer["secret"],
-        method=request.method,
-        path=request.path,
-        timestamp=stamp,
-        nonce=nonce,
-        sender=sender,
-        idempotency_key=key,
-        kind=kind,
-        body_sha256=hashlib.sha256(body).hexdigest(),
+def _read_checked(request, checked: dict) -> dict:
+    """The checked request, or :class:`Refused` (``checked`` holds what was read by then)."""
+    read_signed_request(
+        request,
+        checked,
+        max_bytes=int(conf.get("INBOX_MAX_BYTES")),
+        secret_for=lambda sender: (conf.peer(sender) or {}).get("secret"),
+        window_seconds=int(conf.get("TIMESTAMP_WINDOW_SECONDS")),
+        refused=Refused,
     )
-    if not hmac.compare_digest(expected, given[len(protocol.SCHEME) :]):
-        raise Refused("bad_signature")
-    checked["authenticated"] = True
-    if MessageLogEntry.objects.filter(
-        direction=Direction.IN,
-        peer=sender,
-        nonce=nonce,
-        outcome__in=["accepted", "duplicate"],
-    ).exists():
-        raise Refused("replayed")
+    key, kind = checked["key"], checked["kind"]
     if not KEY_RE.match(key):
         raise Refused("bad_idempotency_key")
     if not KIND_RE.match(kind):
@@ -171,7 +127,7 @@ def inbox_endpoint(request):
     started = time.monotonic()
     checked: dict = {}
     try:
-        checked = _read_checked(request)
+        checked = _read_checked(request, checked)
         with audited_atomic():
             message, created = accept(
                 sender=checked["sender"],

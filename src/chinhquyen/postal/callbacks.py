@@ -10,7 +10,6 @@ request (refusals included) is appended to the exchange message log (connector `
 """
 
 import hashlib
-import hmac
 import json
 import re
 import time
@@ -23,9 +22,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from chinhquyen.audit.services import audited_atomic
 from chinhquyen.exchange import messagelog
-from chinhquyen.exchange.connectors import peer as protocol
 from chinhquyen.exchange.connectors.postal import TRACKING_KIND
-from chinhquyen.exchange.models import Direction, MessageLogEntry
+from chinhquyen.exchange.models import Direction
+from chinhquyen.exchange.signed_requests import read_signed_request
 from chinhquyen.postal import conf
 from chinhquyen.postal.errors import PostalError
 from chinhquyen.postal.services.tracking import record_tracking
@@ -89,57 +88,16 @@ def _authenticate(request, checked: dict) -> None:
     secret, operator = conf.get("SECRET"), conf.get("OPERATOR_CODE")
     if not secret:
         raise Refused("not_configured")
-    limit = int(conf.get("MAX_CALLBACK_BYTES"))
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        raise Refused("body_too_large")
-    body = request.read(limit + 1)
-    if len(body) > limit:
-        raise Refused("body_too_large")
-    checked["body"] = body
-    headers = request.headers
-    sender = headers.get(protocol.H_SENDER, "")
-    stamp = headers.get(protocol.H_TIMESTAMP, "")
-    nonce = headers.get(protocol.H_NONCE, "")
-    given = headers.get(protocol.H_SIGNATURE, "")
-    key = headers.get(protocol.H_KEY, "")
-    kind = headers.get(protocol.H_KIND, "")
-    checked.update(sender=sender, key=key, nonce=nonce)
-    if not (sender and stamp and nonce and given.startswith(protocol.SCHEME)):
-        raise Refused("missing_signature")
-    if sender != operator:
-        raise Refused("unknown_sender")
-    try:
-        timestamp = int(stamp)
-    except ValueError:
-        raise Refused("bad_timestamp") from None
-    if abs(time.time() - timestamp) > int(conf.get("TIMESTAMP_WINDOW_SECONDS")):
-        raise Refused("timestamp_expired")
-    expected = protocol.signature(
-        secret,
-        method=request.method,
-        path=request.path,
-        timestamp=stamp,
-        nonce=nonce,
-        sender=sender,
-        idempotency_key=key,
-        kind=kind,
-        body_sha256=hashlib.sha256(body).hexdigest(),
-    )
-    if not hmac.compare_digest(expected, given[len(protocol.SCHEME) :]):
-        raise Refused("bad_signature")
-    checked["authenticated"] = True
-    if MessageLogEntry.objects.filter(
-        direction=Direction.IN,
+    read_signed_request(
+        request,
+        checked,
+        max_bytes=int(conf.get("MAX_CALLBACK_BYTES")),
+        secret_for=lambda sender: secret if sender == operator else None,
+        window_seconds=int(conf.get("TIMESTAMP_WINDOW_SECONDS")),
+        refused=Refused,
         connector="postal",
-        peer=sender,
-        nonce=nonce,
-        outcome__in=["accepted", "duplicate"],
-    ).exists():
-        raise Refused("replayed")
+    )
+    kind = checked["kind"]
     if kind != TRACKING_KIND:
         raise Refused("bad_kind")
 
