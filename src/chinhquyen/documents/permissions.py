@@ -80,3 +80,11 @@ def register() -> None:
             section=section,
         )
     )
+    register(
+        NavItem(
+            _("Search documents"),
+            "documents:search",
+            permission="documents.view_incomingdocument",
+            section=section,
+        )
+    )

@@ -19,11 +19,19 @@ class Command(BaseCommand):
             help="How many demo dossiers to create (default 300; 0 for none).",
         )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed of the dossiers.")
+        parser.add_argument(
+            "--documents",
+            type=int,
+            default=3000,
+            help="How many demo official documents to create (default 3000; 0 for none).",
+        )
 
     def handle(self, *args, **options):
         from chinhquyen.appointments.demo import load_demo_appointments
+        from chinhquyen.documents.demo import load_demo_documents
         from chinhquyen.dossiers.demo import load_demo_dossiers
         from chinhquyen.eforms.demo import load_demo_forms
+        from chinhquyen.meetings.demo import load_demo_meetings
         from chinhquyen.news.demo import load_demo_news
         from chinhquyen.portal.demo import load_demo_contacts
         from chinhquyen.procedures.demo import load_demo_procedures
@@ -44,6 +52,10 @@ class Command(BaseCommand):
                     else {"created": 0}
                 )
                 signing = load_demo_signing(progress=progress)
+                documents = load_demo_documents(
+                    options["documents"], seed=options["seed"], progress=progress
+                )
+                load_demo_meetings()
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
@@ -52,7 +64,8 @@ class Command(BaseCommand):
                 f"{summary['organisations']} organisations, {summary['officials']} demo "
                 f"accounts (see `chinhquyen demo_accounts`), {catalogue['created']} new "
                 f"procedures ({catalogue['procedures']} in the demo catalogue), "
-                f"{dossiers['created']} new demo dossiers, {signing['keys']} new demo signing "
+                f"{dossiers['created']} new demo dossiers, {documents['created']} new demo "
+                f"official documents, {signing['keys']} new demo signing "
                 f"keys and {signing['certificates']} other demo certificates."
             )
         )
