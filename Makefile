@@ -24,8 +24,8 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 \
 # Citizen sign-in: nodejs runs the development OIDC provider (tools/oidc-dev-provider, npm ci by
 # the test fixture; npm comes with nodejs here, Debian's separate npm package conflicts with it).
 # Official documents: tesseract (Vietnamese) + ghostscript for OCR of scans (ocrmypdf);
-# LibreOffice (no GUI) turns the .docx drafts into PDF.
-APT_DOCUMENT_PACKAGES := tesseract-ocr tesseract-ocr-vie ghostscript libreoffice-writer-nogui
+# LibreOffice (no GUI) turns the .docx drafts into PDF; Calc opens the IT report (.xlsx) in its test.
+APT_DOCUMENT_PACKAGES := tesseract-ocr tesseract-ocr-vie ghostscript libreoffice-writer-nogui libreoffice-calc-nogui
 APT_TEST_PACKAGES := chromium fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools softhsm2 nodejs $(APT_DOCUMENT_PACKAGES)
 # Debian packages the demo needs to run (Pango and Vietnamese-capable fonts for the PDF slips).
 APT_DEMO_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 $(APT_DOCUMENT_PACKAGES)
@@ -70,6 +70,11 @@ demo: demo-data
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(CQ) runserver --noreload $(HOST):$(PORT)
 
+# Two installations (provinces H37 on :8001, H38 on :8002) exchanging documents and dossiers;
+# uses the test tooling (test extras), data under var/exchange-demo/. Ctrl-C stops both.
+exchange-demo: apt-demo $(VENV)/.installed-test messages
+	$(PY) tools/exchange_demo.py
+
 # Installs the Debian packages named in $(1) that are missing (as root), else says which.
 define apt_install
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -111,6 +116,7 @@ format: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/run.py
+	$(PY) bench/bench_documents_search.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache

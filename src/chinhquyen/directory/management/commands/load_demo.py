@@ -31,6 +31,7 @@ class Command(BaseCommand):
         from chinhquyen.documents.demo import load_demo_documents
         from chinhquyen.dossiers.demo import load_demo_dossiers
         from chinhquyen.eforms.demo import load_demo_forms
+        from chinhquyen.infrastructure.demo import load_demo_infrastructure
         from chinhquyen.meetings.demo import load_demo_meetings
         from chinhquyen.news.demo import load_demo_news
         from chinhquyen.portal.demo import load_demo_contacts
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                     options["documents"], seed=options["seed"], progress=progress
                 )
                 load_demo_meetings()
+                load_demo_infrastructure()
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
