@@ -30,13 +30,14 @@ APT_TEST_PACKAGES := chromium fonts-liberation fonts-liberation2 libpango-1.0-0 
 # Debian packages the demo needs to run (Pango and Vietnamese-capable fonts for the PDF slips).
 APT_DEMO_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 $(APT_DOCUMENT_PACKAGES)
 
-.PHONY: help demo test lint format bench venv venv-test messages migrate demo-data clean apt-test apt-demo node-tools
+.PHONY: help demo test lint format bench venv venv-test messages migrate demo-data clean apt-test apt-demo node-tools exchange-demo
 
 help:
 	@echo "make demo   - install into $(VENV), migrate var/chinhquyen.sqlite3, load the demo province, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install what tests need (Debian packages too when root) and run the whole suite"
 	@echo "make lint   - ruff check + format check + missing-migration check"
 	@echo "make bench  - benchmarks (not run in CI); figures go to docs/benchmarks.md"
+	@echo "make exchange-demo - two installations (provinces) on :8001 and :8002 exchanging documents and dossiers"
 
 $(VENV)/.created:
 	@test -n "$(PYTHON)" || { echo "ChinhQuyen needs Python >= 3.12 (Django 6.1). Install python3.12 or newer (Debian 13: apt-get install python3 python3-venv)."; exit 1; }
