@@ -120,8 +120,8 @@ def prepare(reset: bool) -> None:
     run("A", "-m", "chinhquyen", "compile_translations")
 
 
-def start() -> None:
-    prepare("--reset" in sys.argv)
+def start(reset: bool = False) -> None:
+    prepare(reset)
     children: list[subprocess.Popen] = []
     for name in "AB":
         for argv in (
@@ -194,4 +194,16 @@ def send() -> None:
 
 
 if __name__ == "__main__":
-    send() if sys.argv[1:2] == ["send"] else start()
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description="Two ChinhQuyen installations (H37 on :8001, H38 on :8002) exchanging "
+        "documents and dossiers. Without a command: start both; `send`: from another terminal, "
+        "send a document and a dossier from A to B."
+    )
+    parser.add_argument(
+        "command", nargs="?", choices=["send"], help="send a document and a dossier"
+    )
+    parser.add_argument("--reset", action="store_true", help="start afresh (delete the demo data)")
+    options = parser.parse_args()
+    send() if options.command == "send" else start(options.reset)
