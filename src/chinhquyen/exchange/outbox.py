@@ -193,14 +193,25 @@ def claim(
     lease = lease or timedelta(seconds=int(conf.get("LEASE_SECONDS")))
     token = f"{worker}:{secrets.token_hex(4)}"[:100]
     using = router.db_for_write(OutboxMessage)
+    skip_locked = connections[using].features.has_select_for_update_skip_locked
     with transaction.atomic(using=using):
-        candidates = OutboxMessage.objects.using(using).filter(due_filter(now))
+        rows = OutboxMessage.objects.using(using)
         if ids is not None:
-            candidates = candidates.filter(pk__in=ids)
-        candidates = candidates.order_by("next_attempt_at", "id")
-        if connections[using].features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        pks = list(candidates.values_list("pk", flat=True)[:limit])
+            rows = rows.filter(pk__in=ids)
+        # The two halves of due_filter() one at a time, each read in the order of the
+        # (status, next_attempt_at) index, then merged: with the OR of both in one query
+        # PostgreSQL sorted every due message at every claim, O(backlog) per message
+        # (1.8 ms per claim with 5,000 waiting; docs/benchmarks.md, issue 7).
+        found: list[tuple[datetime, int]] = []
+        for branch in (
+            Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now),
+            Q(status=OutboxStatus.SENDING, claimed_until__lt=now),
+        ):
+            candidates = rows.filter(branch).order_by("next_attempt_at", "id")
+            if skip_locked:
+                candidates = candidates.select_for_update(skip_locked=True)
+            found.extend(candidates.values_list("next_attempt_at", "pk")[:limit])
+        pks = [pk for _at, pk in sorted(found)[:limit]]
         if not pks:
             return []
         OutboxMessage.objects.using(using).filter(due_filter(now), pk__in=pks).update(

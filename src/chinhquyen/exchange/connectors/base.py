@@ -6,7 +6,10 @@ or :class:`PermanentError` (it never will as sent: 4xx, refused signature…). T
 records every attempt in the message log from what the result or error carries.
 """
 
+import threading
 from dataclasses import dataclass
+
+import requests
 
 
 @dataclass(frozen=True)
@@ -61,3 +64,15 @@ class Connector:
 
     def deliver(self, message) -> DeliveryResult:  # pragma: no cover - interface
         raise NotImplementedError
+
+
+_http = threading.local()
+
+
+def http() -> requests.Session:
+    """This thread's HTTP session: connections (and TLS sessions) to a peer are kept and reused
+    between messages instead of one handshake per message (docs/benchmarks.md, issue 7)."""
+    session = getattr(_http, "session", None)
+    if session is None:
+        session = _http.session = requests.Session()
+    return session

@@ -41,6 +41,7 @@ from chinhquyen.exchange.connectors.base import (
     DeliveryResult,
     PermanentError,
     RetryableError,
+    http,
 )
 
 NAME = "national_portal"
@@ -90,7 +91,7 @@ def call(
     """One HTTP call; a failure raises :class:`RetryableError` / :class:`PermanentError`
     carrying what the message log records. A 2xx answer is returned."""
     try:
-        response = requests.request(
+        response = http().request(
             method, url, data=body, headers=headers, params=params, timeout=timeout()
         )
     except requests.RequestException as exc:

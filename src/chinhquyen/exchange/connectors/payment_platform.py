@@ -34,6 +34,7 @@ from chinhquyen.exchange.connectors.base import (
     ConnectorError,
     PermanentError,
     RetryableError,
+    http,
 )
 
 SIGNATURE_HEADER = "X-VNP-Signature"
@@ -99,7 +100,7 @@ class PaymentPlatformConnector(Connector):
         response = None
         try:
             try:
-                response = requests.get(
+                response = http().get(
                     url,
                     params=params,
                     timeout=(

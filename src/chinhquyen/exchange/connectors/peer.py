@@ -34,6 +34,7 @@ from chinhquyen.exchange.connectors.base import (
     DeliveryResult,
     PermanentError,
     RetryableError,
+    http,
 )
 
 SCHEME = "hmac-sha256="
@@ -145,7 +146,7 @@ class PeerConnector(Connector):
         nonce = headers[H_NONCE]
         timeout = (float(conf.get("CONNECT_TIMEOUT")), float(conf.get("READ_TIMEOUT")))
         try:
-            response = requests.post(url, data=body, headers=headers, timeout=timeout)
+            response = http().post(url, data=body, headers=headers, timeout=timeout)
         except requests.RequestException as exc:
             raise RetryableError(
                 f"{type(exc).__name__}: {exc}", endpoint=url, code="network", nonce=nonce

@@ -33,6 +33,7 @@ from chinhquyen.exchange.connectors.base import (
     DeliveryResult,
     PermanentError,
     RetryableError,
+    http,
 )
 from chinhquyen.exchange.connectors.peer import RETRYABLE_STATUSES, sha256_hex, signed_headers
 
@@ -75,7 +76,7 @@ class PostalConnector(Connector):
             float(exchange_conf.get("READ_TIMEOUT")),
         )
         try:
-            response = requests.post(url, data=body, headers=headers, timeout=timeout)
+            response = http().post(url, data=body, headers=headers, timeout=timeout)
         except requests.RequestException as exc:
             raise RetryableError(
                 f"{type(exc).__name__}: {exc}", endpoint=url, code="network", nonce=nonce
