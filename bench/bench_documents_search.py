@@ -120,9 +120,8 @@ def private_postgres():
 def _setup_tree():
     """The bench province: a committee, departments with divisions, communes; personas."""
     from chinhquyen.accounts.choices import Role
-    from chinhquyen.accounts.services import assign_role
     from chinhquyen.directory.choices import OrganisationKind as Kind
-    from chinhquyen.directory.services import create_official, create_organisation
+    from chinhquyen.directory.services import create_organisation
 
     root = create_organisation(name="Ủy ban nhân dân tỉnh Bench", kind=Kind.PEOPLES_COMMITTEE)
     names = [
@@ -148,26 +147,39 @@ def _setup_tree():
             )
         )
 
-    def persona(username, organisation, role):
-        official = create_official(username=username, full_name=username, organisation=organisation)
-        assign_role(official=official, role=role, organisation=organisation)
-        return official
-
     busiest = departments[0]
-    people = {
-        "clerk": persona("bench_clerk", busiest, Role.CLERK),
-        "leader": persona("bench_leader", busiest, Role.AGENCY_LEADER),
-        "province": persona("bench_province", root, Role.AGENCY_LEADER),
-        "specialist": persona("bench_specialist", divisions[busiest.pk][0], Role.SPECIALIST),
-        "commune_clerk": persona("bench_commune_clerk", communes[0], Role.CLERK),
-    }
+    people = _personas(root, busiest, divisions[busiest.pk][0], communes[0])
     specialists = {
-        division.pk: persona(f"bench_sp_{division.pk}", division, Role.SPECIALIST)
+        division.pk: _persona(f"bench_sp_{division.pk}", division, Role.SPECIALIST)
         for units in divisions.values()
         for division in units
     }
     specialists[divisions[busiest.pk][0].pk] = people["specialist"]
     return root, departments, divisions, communes, people, specialists
+
+
+def _persona(username, organisation, role):
+    from chinhquyen.accounts.services import assign_role
+    from chinhquyen.directory.services import create_official
+
+    official = create_official(username=username, full_name=username, organisation=organisation)
+    assign_role(official=official, role=role, organisation=organisation)
+    return official
+
+
+def _personas(root, busiest, division, commune) -> dict:
+    """Who searches: one per kind of scope (see docs/benchmarks.md)."""
+    from chinhquyen.accounts.choices import Role
+
+    return {
+        "clerk": _persona("bench_clerk", busiest, Role.CLERK),
+        "leader": _persona("bench_leader", busiest, Role.AGENCY_LEADER),
+        "province": _persona("bench_province", root, Role.AGENCY_LEADER),
+        "specialist": _persona("bench_specialist", division, Role.SPECIALIST),
+        "commune_clerk": _persona("bench_commune_clerk", commune, Role.CLERK),
+        "division_leader": _persona("bench_division_leader", division, Role.DIVISION_LEADER),
+        "admin": _persona("bench_admin", root, Role.SYSTEM_ADMIN),
+    }
 
 
 def _books(agencies):
@@ -329,7 +341,14 @@ def generate(total: int, seed: int = 5) -> dict:
                 unit = rng.choice(units)
                 named = specialists.get(unit.pk) if (secret or rng.random() < 0.5) else None
                 assignments.append(
-                    (pk, unit.pk, named.pk if named else None, moment, status == "completed")
+                    (
+                        pk,
+                        unit.pk,
+                        named.pk if named else None,
+                        moment,
+                        status == "completed",
+                        agency.pk,
+                    )
                 )
             yield [row[column] for column in in_columns]
 
@@ -416,8 +435,9 @@ def generate(total: int, seed: int = 5) -> dict:
                 "result": "",
                 "result_document_id": None,
                 "reminded_at": None,
+                "document_organisation_id": agency,  # the access rule's copy (migration 0007)
             }
-            for n, (document, unit, assignee, moment, done) in enumerate(assignments)
+            for n, (document, unit, assignee, moment, done, agency) in enumerate(assignments)
         )
         written_as = _copy(
             raw, "documents_assignment", as_columns, ([r[c] for c in as_columns] for r in as_rows)
@@ -457,11 +477,21 @@ def generate(total: int, seed: int = 5) -> dict:
 
 
 def reused() -> dict:
-    from chinhquyen.directory.models import Official
+    from chinhquyen.accounts.choices import Role
+    from chinhquyen.directory.models import Official, Organisation
     from chinhquyen.documents.models import IncomingDocument
 
     names = ("clerk", "leader", "province", "specialist", "commune_clerk")
     people = {name: Official.objects.get(user__username=f"bench_{name}") for name in names}
+    # Personas added after a database was generated.
+    division = people["specialist"].organisation
+    root = Organisation.get_first_root_node()
+    for name, organisation, role in (
+        ("division_leader", division, Role.DIVISION_LEADER),
+        ("admin", root, Role.SYSTEM_ADMIN),
+    ):
+        found = Official.objects.filter(user__username=f"bench_{name}").first()
+        people[name] = found or _persona(f"bench_{name}", organisation, role)
     step = max(1, IncomingDocument.objects.count() // 40)
     notations = [
         f"{number}/{notation}"
@@ -597,16 +627,14 @@ def measure(people: dict, notations: list[str], repeat: int) -> list[tuple]:
     from django.db import connection
 
     from chinhquyen.accounts.models import User
-    from chinhquyen.documents.services import search as search_module
     from chinhquyen.documents.services.search import search_documents
 
     samples = []  # (seconds, persona, category, params, count)
     users = {name: User.objects.get(pk=official.user_id) for name, official in people.items()}
     mix = query_mix(notations)
     for name, user in users.items():
-        # The first search of a user in a process builds the memo of documents of other
-        # agencies assigned to the user's units (services.search): timed on its own.
-        search_module._assigned_elsewhere.clear()
+        # The first search of a user (grants, scopes and organisation ids not yet cached on
+        # the user object; nothing is kept per process any more): timed on its own.
         start = time.perf_counter()
         search_documents(user, query="ke hoach", kind="incoming")
         FIRST[name] = time.perf_counter() - start
@@ -662,6 +690,9 @@ def main() -> int:
         action="store_true",
         help="with --database-url: measure the documents generated by an earlier run",
     )
+    parser.add_argument(
+        "--personas", default="", help="comma-separated personas to measure (default: all)"
+    )
     options = parser.parse_args()
     os.environ.setdefault("CHINHQUYEN_VAR_DIR", tempfile.mkdtemp(prefix="chinhquyen-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chinhquyen.settings")
@@ -689,6 +720,9 @@ def main() -> int:
             )
         for name, value in sizes().items():
             log(f"documents search: size of {name}", value)
+        if options.personas:
+            wanted = options.personas.split(",")
+            data["people"] = {k: v for k, v in data["people"].items() if k in wanted}
         samples = measure(data["people"], data["notations"], options.repeat)
         times = [s[0] * 1000 for s in samples]
         log("documents search: load average during the runs", f"{os.getloadavg()[0]:.1f}")
@@ -718,9 +752,23 @@ def main() -> int:
             )
         for category in dict.fromkeys(s[2] for s in samples):
             mine = [s[0] * 1000 for s in samples if s[2] == category]
+            cpu = [s[5] * 1000 for s in samples if s[2] == category]
             log(
                 f"documents search: {category} queries",
-                f"p50 {pct(mine, 50):.1f} ms, p95 {pct(mine, 95):.1f} ms, max {max(mine):.1f} ms",
+                f"p50 {pct(mine, 50):.1f} ms, p95 {pct(mine, 95):.1f} ms, max {max(mine):.1f} ms"
+                f"; CPU p50 {pct(cpu, 50):.0f} ms, p95 {pct(cpu, 95):.0f} ms",
+            )
+        # Persona x category (x kind searched): wall p50/p95/p99 and CPU p95.
+        cells: dict[tuple, list] = {}
+        for elapsed, persona, category, params, _count, cpu in samples:
+            cells.setdefault((persona, category, params["kind"]), []).append((elapsed, cpu))
+        for (persona, category, kind), values in cells.items():
+            wall = [v[0] * 1000 for v in values]
+            cpu = [v[1] * 1000 for v in values]
+            log(
+                f"documents search:   {persona} / {category} / {kind}",
+                f"wall p50 {pct(wall, 50):.0f}, p95 {pct(wall, 95):.0f}, "
+                f"p99 {pct(wall, 99):.0f} ms; CPU p95 {pct(cpu, 95):.0f} ms",
             )
         by_query: dict[tuple, list] = {}
         for elapsed, persona, _category, params, count, _cpu in samples:

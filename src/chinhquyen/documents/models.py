@@ -334,6 +334,20 @@ class Assignment(models.Model):
         verbose_name=_("reply document"),
     )
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Denormalised for the access rule (services.access / services.search): the receiving
+    # organisation of ``document``, which never changes once registered. With the index below
+    # "documents of other agencies assigned to my units" is one index range read instead of a
+    # join over every assignment of the units. Filled in by ``save()``; rows written without
+    # it (bulk_create) stay NULL and are always treated as candidates, so nothing is hidden.
+    document_organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
 
     objects = RestrictedQuerySet.as_manager()
     restrict_path = "unit"
@@ -345,10 +359,19 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="assignment_status_due"),
             models.Index(fields=["unit", "status"], name="assignment_unit_status"),
+            models.Index(
+                fields=["unit", "document_organisation", "document"],
+                name="assignment_unit_docorg",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.assignee or self.unit}"
+
+    def save(self, *args, **kwargs):
+        if self.document_organisation_id is None and self.document_id is not None:
+            self.document_organisation_id = self.document.organisation_id
+        super().save(*args, **kwargs)
 
 
 class Opinion(models.Model):

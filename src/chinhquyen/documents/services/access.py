@@ -41,6 +41,18 @@ def _any(*conditions: Q | None) -> Q:
     return result
 
 
+def _whole_tree(*scopes) -> bool:
+    """Every scope holds every root of the organisation tree (a province leader's): the rule
+    then keeps every document, and the query needs no condition at all (a million-row list
+    or search otherwise evaluates the scope's OR of joins for each row)."""
+    from chinhquyen.directory.models import Organisation
+
+    if any(not scope for scope in scopes):
+        return False
+    roots = set(Organisation.objects.filter(depth=1).values_list("path", flat=True))
+    return all(scope is ALL or roots <= set(scope) for scope in scopes)
+
+
 def incoming_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """The incoming documents ``user`` may see (secret ones only if named or a leader)."""
     queryset = IncomingDocument.objects.all() if queryset is None else queryset
@@ -51,6 +63,8 @@ def incoming_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
         return queryset
     assignment_scope = organisation_scope(user, "documents.view_assignment")
     leader_scope = organisation_scope(user, "documents.assign_incomingdocument")
+    if _whole_tree(view_scope, leader_scope):
+        return queryset
     named = Q(assignments__assignee__user=user) | Q(registered_by=user)
     open_doc = Q(secrecy=Secrecy.NONE) & _any(
         _within(view_scope, "organisation"),
@@ -75,6 +89,8 @@ def outgoing_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     if view_scope is ALL:
         return queryset
     leader_scope = organisation_scope(user, "documents.approve_outgoingdocument")
+    if _whole_tree(view_scope, leader_scope):
+        return queryset
     clerk_scope = organisation_scope(user, "documents.number_outgoingdocument")
     involved = Q(created_by=user) | Q(review_steps__reviewer=user) | Q(signer__user=user)
     open_doc = Q(secrecy=Secrecy.NONE) & _any(

@@ -34,7 +34,6 @@ for finding, the registers (incoming/outgoing lists) are for browsing — refine
 from __future__ import annotations
 
 import datetime
-import hashlib
 import heapq
 import re
 import time
@@ -240,10 +239,25 @@ class IncomingRule:
     nothing: bool = False
     by_organisation: Q | None = None
     others: Q | None = None
-    key: str = ""
+    views_all: bool = False  # every open document is seen by organisation
+    leads_all: bool = False  # every secret one too
 
     def condition(self) -> Q:
         return _or([c for c in (self.by_organisation, self.others) if c is not None])
+
+
+def _covers_tree(user, ids) -> bool:
+    """``ids`` (from ``_scope_ids``) hold every organisation: a scope over the whole tree (a
+    province leader's), where the organisation condition keeps every row and only makes the
+    planner read an IN list of every agency for each row."""
+    from chinhquyen.directory.models import Organisation
+
+    if ids is ALL:
+        return True
+    if not ids:
+        return False
+    total = _memo(user, "organisations", Organisation.objects.count)
+    return len(set(ids)) >= total
 
 
 def incoming_rule(user) -> IncomingRule:
@@ -254,16 +268,25 @@ def incoming_rule(user) -> IncomingRule:
         return IncomingRule(everything=True)
     units = _scope_ids(user, "documents.view_assignment")
     leads = _scope_ids(user, "documents.assign_incomingdocument")
+    # Whole-tree scopes: every open (views) or secret (leads) document is seen by organisation,
+    # so that arm needs no condition on the organisation and the assigned arms add nothing.
+    views_all, leads_all = _covers_tree(user, views), _covers_tree(user, leads)
+    if views_all and leads_all:
+        return IncomingRule(everything=True)
     officials = _officials(user)
     open_doc, secret_doc = Q(secrecy=Secrecy.NONE), ~Q(secrecy=Secrecy.NONE)
     by_organisation = []
     if views:
-        by_organisation.append(open_doc & Q(organisation_id__in=views))
+        by_organisation.append(open_doc if views_all else open_doc & Q(organisation_id__in=views))
     if leads:
-        by_organisation.append(secret_doc & Q(organisation_id__in=leads))
+        by_organisation.append(
+            secret_doc if leads_all else secret_doc & Q(organisation_id__in=leads)
+        )
     others = [Q(registered_by=user)]
     secret_levels = [level for level in Secrecy.values if level != Secrecy.NONE]
-    for docs, unit_ids in ((open_doc, units), (secret_doc, leads)):
+    for docs, unit_ids, covered in ((open_doc, units, views_all), (secret_doc, leads, leads_all)):
+        if covered:
+            continue
         via = Q(assignee_id__in=officials) if officials else Q(pk__in=[])
         if unit_ids:
             via |= Q(unit_id__in=unit_ids)
@@ -278,11 +301,11 @@ def incoming_rule(user) -> IncomingRule:
                 via, level if docs is secret_doc else ~level, document_id=OuterRef("pk")
             )
             others.append(docs & Exists(assigned))
-    key = repr((user.pk, views, units, leads, officials))
     return IncomingRule(
         by_organisation=_or(by_organisation) if by_organisation else None,
         others=_or(others),
-        key=hashlib.sha256(key.encode()).hexdigest(),
+        views_all=views_all,
+        leads_all=leads_all,
     )
 
 
@@ -296,57 +319,47 @@ def incoming_visible(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(rule.condition())
 
 
-# Documents a user sees only through the named/assigned arms (not by organisation) are few —
+# Documents a user sees only through the named/assigned arms (not by organisation) are few:
 # documents of another agency assigned to one of the user's units, secret ones the user is
-# named on or registered — but finding the first kind means joining every assignment of the
-# user's units (100,000+ for a big department, ~0.3 s over a million documents). That set only
-# grows (assignments are never deleted; a document's agency and secrecy do not change), so it
-# is computed once per process, user and scope and kept up to date from the assignments added
-# since (``pk`` above the last one seen): exact, and one indexed query when nothing changed.
-# The candidates are re-checked against the rule in the search query itself. Above
-# EXTRA_IDS_MAX candidates (a specialist sees everything through the assignments of the
-# division) the per-row probes are used instead.
+# named on or registered. ``Assignment.document_organisation`` (the document's agency, copied
+# onto the assignment, migration 0007) with its index ``(unit, document_organisation,
+# document)`` gives the first kind as index ranges — the agencies outside the scope — without
+# touching the documents (a join over every assignment of a big department's units cost
+# ~0.3 s over a million documents). The candidates are re-checked against the rule in the
+# search query itself. Above EXTRA_IDS_MAX candidates (a specialist sees everything through
+# the assignments of the division) the per-row probes are used instead.
 EXTRA_IDS_MAX = 5000
-_assigned_elsewhere: dict[str, tuple] = {}
 
 
-def _assigned_outside(rule: IncomingRule, units: list[int]) -> set[int]:
-    """Ids of documents outside ``rule.by_organisation`` assigned to one of ``units``."""
+def _assigned_outside(
+    units: list[int] | None, scope: list[int] | None, limit: int
+) -> set[int] | None:
+    """Ids of documents assigned to one of ``units`` whose agency is not in ``scope`` (or not
+    recorded on the assignment), or None when there are more than ``limit``."""
     if not units:
         return set()
-    last = Assignment.objects.order_by("-pk").values_list("pk", "assigned_at").first()
-    last = last or (0, None)
-    seen, seen_at, ids = _assigned_elsewhere.get(rule.key, (0, None, set()))
-    # The memo holds if the last assignment it saw is still there unchanged (a rolled-back
-    # transaction may hand its ids out again on SQLite).
-    if seen and not (
-        (last[0] == seen and last[1] == seen_at)
-        or (last[0] > seen and Assignment.objects.filter(pk=seen, assigned_at=seen_at).exists())
-    ):
-        seen, ids = 0, set()
-    if last[0] != seen:
-        outside = ~rule.by_organisation if rule.by_organisation is not None else Q()
-        added = Assignment.objects.filter(unit_id__in=units, pk__gt=seen, pk__lte=last[0])
-        ids = ids | set(
-            IncomingDocument.objects.filter(outside, pk__in=added.values("document_id"))
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-        if len(_assigned_elsewhere) > 10000:  # a bounded memo, not a leak
-            _assigned_elsewhere.clear()
-        _assigned_elsewhere[rule.key] = (last[0], last[1], ids)
-    return ids
+    assigned = Assignment.objects.filter(unit_id__in=units).order_by()
+    found: set[int] = set()
+    # One index range per gap between the scope's ids (not ``NOT IN``, which reads every
+    # assignment of the units), plus the rows written without the agency.
+    gaps = _outside(scope or [], "document_organisation_id")
+    for condition in [Q(document_organisation__isnull=True), *gaps]:
+        rows = assigned.filter(condition).values_list("document_id", flat=True)
+        found.update(rows[: limit + 1])
+        if len(found) > limit:
+            return None
+    return found
 
 
-def _outside(ids: list[int]) -> list[Q]:
-    """``organisation_id`` not in ``ids``, as ranges an index can answer (not ``NOT IN``)."""
+def _outside(ids: list[int], field: str = "organisation_id") -> list[Q]:
+    """``field`` not in ``ids``, as ranges an index can answer (not ``NOT IN``)."""
     ids = sorted(set(ids))
     if not ids:
         return [Q()]
-    gaps = [Q(organisation_id__lt=ids[0]), Q(organisation_id__gt=ids[-1])]
+    gaps = [Q(**{f"{field}__lt": ids[0]}), Q(**{f"{field}__gt": ids[-1]})]
     for low, high in zip(ids, ids[1:], strict=False):
         if high > low + 1:
-            gaps.append(Q(organisation_id__gt=low, organisation_id__lt=high))
+            gaps.append(Q(**{f"{field}__gt": low, f"{field}__lt": high}))
     return gaps
 
 
@@ -357,15 +370,26 @@ def _incoming_extra_ids(user, rule: IncomingRule) -> list[int] | None:
     officials = _officials(user)
     units = _scope_ids(user, "documents.view_assignment") or []
     leads = _scope_ids(user, "documents.assign_incomingdocument") or []
-    found = _assigned_outside(rule, sorted(set(units) | set(leads)))
-    if len(found) > EXTRA_IDS_MAX:
-        return None
+    views = _scope_ids(user, "documents.view_incomingdocument") or []
+    # Open documents of agencies outside ``views`` assigned to the user's units; secret ones
+    # of agencies outside ``leads`` assigned to the units they lead (a whole-tree scope has
+    # no such arm, see incoming_rule).
+    found: set[int] = set()
+    for unit_ids, scope, covered in (
+        (units, views, rule.views_all),
+        (leads, leads, rule.leads_all),
+    ):
+        if covered:
+            continue
+        more = _assigned_outside(unit_ids, scope, EXTRA_IDS_MAX - len(found))
+        if more is None:
+            return None
+        found |= more
     # Registered by the user outside what the organisation arms show: secret ones where the
     # user is no leader (partial index on secret documents), open ones of agencies outside
     # their scope — one query per range of ids between the scope's (an index range each; as
     # one query PostgreSQL factors ``registered_by`` out of the ORs and reads all of a
     # clerk's 100,000 registrations in her own agency).
-    views = _scope_ids(user, "documents.view_incomingdocument") or []
     secret = ~Q(secrecy=Secrecy.NONE) & (~Q(organisation_id__in=leads) if leads else Q())
     mine = IncomingDocument.objects.filter(registered_by=user)
     sources = [mine.filter(secret)]
@@ -419,14 +443,21 @@ def outgoing_arms(user) -> list[tuple[Q, bool]] | None:
     if views is ALL:
         return None
     leads = _scope_ids(user, "documents.approve_outgoingdocument")
+    # Whole-tree scopes (a province leader): no condition on the organisation (see
+    # incoming_rule); both together leave nothing to check.
+    views_all, leads_all = _covers_tree(user, views), _covers_tree(user, leads)
+    if views_all and leads_all:
+        return None
     clerks = _scope_ids(user, "documents.number_outgoingdocument")
     officials = _officials(user)
     open_doc, secret_doc = Q(secrecy=Secrecy.NONE), ~Q(secrecy=Secrecy.NONE)
     by_organisation = []
     if views:
-        by_organisation.append(open_doc & Q(organisation_id__in=views))
+        by_organisation.append(open_doc if views_all else open_doc & Q(organisation_id__in=views))
     if leads:
-        by_organisation.append(secret_doc & Q(organisation_id__in=leads))
+        by_organisation.append(
+            secret_doc if leads_all else secret_doc & Q(organisation_id__in=leads)
+        )
     if clerks:
         by_organisation.append(
             secret_doc
@@ -434,17 +465,17 @@ def outgoing_arms(user) -> list[tuple[Q, bool]] | None:
             & ~Q(status__in=[OutgoingStatus.DRAFT, OutgoingStatus.IN_REVIEW])
         )
     arms = [(_or(by_organisation), True)] if by_organisation else []
-    if views:
+    if views and not views_all:
         # Drafted by a unit in scope for another agency (the agency arm has the rest): one arm
         # per range of agency ids outside the scope, which an index answers (a province
         # leader's scope leaves none).
         arms += [(open_doc & Q(drafting_unit_id__in=views) & gap, False) for gap in _outside(views)]
-    named = Q(created_by=user) | Exists(
-        ReviewStep.objects.filter(reviewer=user, document_id=OuterRef("pk"))
-    )
+    # Written, reviewed or signed by the user: one arm each, read through its own index (as
+    # one OR with a per-row review probe PostgreSQL walked every outgoing document).
+    reviewed = ReviewStep.objects.filter(reviewer=user).order_by().values("document_id")
+    arms += [(Q(created_by=user), False), (Q(pk__in=reviewed), False)]
     if officials:
-        named |= Q(signer_id__in=officials)
-    arms.append((named, False))
+        arms.append((Q(signer_id__in=officials), False))
     return arms
 
 
@@ -563,7 +594,8 @@ def _outgoing(user, filters: SearchFilters, words: list[str]) -> QuerySet:
         documents = documents.filter(status=filters.status)
     if words:
         documents = _match(documents, words)
-    return outgoing_visible(user, documents)
+    # The access rule is applied by the caller, one arm per query (outgoing_arms).
+    return documents
 
 
 def _kinds(filters: SearchFilters) -> list[str]:
@@ -648,6 +680,36 @@ def _settings(*names: str):
 
 
 @contextmanager
+def _custom_plans():
+    """On PostgreSQL, plan each search query for its own words, without JIT, then restore.
+
+    The connection prepares a statement run five times (settings: server-side binding), and
+    PostgreSQL may then keep one generic plan for every set of words: a plan made for
+    average words walked all 800,000 incoming documents for a rare one (2.4 s instead of
+    20 ms). JIT compiling, triggered by such plans' estimates, costs 20 ms per query and saves
+    nothing on queries this short. One statement to set both, one to restore them.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('plan_cache_mode'), current_setting('jit'), "
+            "set_config('plan_cache_mode', 'force_custom_plan', false), "
+            "set_config('jit', 'off', false)"
+        )
+        mode, jit = cursor.fetchone()[:2]
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('plan_cache_mode', %s, false), set_config('jit', %s, false)",
+                [mode, jit],
+            )
+
+
+@contextmanager
 def _plan_for(model, words: list[str], *, ids: bool = False):
     """On PostgreSQL, walk the newest-first indexes when every word is common.
 
@@ -728,10 +790,11 @@ def search_documents(
     # cheap (PostgreSQL walks the newest-first index and stops); an exact count of every
     # match would not be.
     streams = []
-    for name, date, documents, walk in branches:
-        rows = documents.order_by(f"-{date}", "-pk").values_list(date, "pk")
-        with _plan_for(documents.model, words, ids=not walk):
-            streams.append([(at, name, pk) for at, pk in rows[: COUNT_LIMIT + 1]])
+    with _custom_plans():
+        for name, date, documents, walk in branches:
+            rows = documents.order_by(f"-{date}", "-pk").values_list(date, "pk")
+            with _plan_for(documents.model, words, ids=not walk):
+                streams.append([(at, name, pk) for at, pk in rows[: COUNT_LIMIT + 1]])
     merged = list(
         dict.fromkeys(heapq.merge(*streams, key=lambda row: (row[0], row[2]), reverse=True))
     )

@@ -70,6 +70,11 @@ def test_the_planner_settings_are_reset_after_a_search(org_tree, clerk_hoa, monk
         assert cursor.fetchone()[0] == "on"
         cursor.execute("SHOW enable_sort")
         assert cursor.fetchone()[0] == "on"
+        # Custom plans for each search's words, no JIT (services.search._custom_plans).
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "auto"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "on"
 
 
 def test_word_statistics_are_read_from_pg_stats(org_tree):
