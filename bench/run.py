@@ -150,6 +150,10 @@ def main() -> int:
         "bench_dossiers",
         "bench_signing",
         "bench_documents_numbering",
+        # Own PostgreSQL cluster, workers, gunicorn and wrk; sizes from BENCH_EXCHANGE_ARGS.
+        "bench_exchange",
+        # Own PostgreSQL cluster; size from BENCH_INSIGHTS_DOSSIERS (default 1 000 000).
+        "bench_insights",
     ):
         try:
             module = importlib.import_module(module_name)

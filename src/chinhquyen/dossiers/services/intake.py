@@ -50,6 +50,7 @@ from chinhquyen.dossiers.services.common import (
 )
 from chinhquyen.dossiers.services.in_force import in_force_for_intake
 from chinhquyen.dossiers.uploads import CheckedFile, check_upload
+from chinhquyen.insights.aggregates import dossier_received as insights_received
 
 PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
 ID_RE = re.compile(r"^[0-9A-Za-z-]{6,20}$")
@@ -473,6 +474,10 @@ def receive_dossier(
                 )
             )
         DossierEvent.objects.bulk_create(events)
+        # IOC counters, same transaction: one upsert statement, no read (insights.aggregates).
+        insights_received(
+            dossier, full_online=version.online_mode == "full", digitised=bool(checked)
+        )
         for component, checked_file in checked:
             attachment = DossierAttachment(
                 dossier=dossier,

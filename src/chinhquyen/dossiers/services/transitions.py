@@ -59,6 +59,8 @@ from chinhquyen.dossiers.services.common import (
     save_file,
 )
 from chinhquyen.dossiers.uploads import CheckedFile, check_upload
+from chinhquyen.exchange import dossier_transfer, national_sync
+from chinhquyen.insights.aggregates import dossier_resolved as insights_resolved
 
 # Which permission each action needs, and at which agency ("current" / "receiving" / "lead").
 ACTION_PERMISSIONS: dict[str, tuple[str, str]] = {
@@ -207,6 +209,7 @@ def _finish(dossier: Dossier, at: datetime, status: str) -> None:
     dossier.assignee = None
     dossier.result_ready_at = at
     dossier.outcome = outcome_for(at, dossier.legal_due_at)
+    insights_resolved(dossier)  # IOC counters, same transaction (insights.aggregates)
 
 
 def _step_action(dossier: Dossier, action: str, user, at: datetime, params: dict) -> dict:
@@ -610,9 +613,12 @@ def _return_result(dossier: Dossier, user, at: datetime, params: dict) -> dict:
                 bilingual(_("A postal return needs the tracking number and the address.")),
                 code="postal_order_incomplete",
             )
-        PostalOrder.objects.create(
+        record = PostalOrder.objects.create(
             dossier=dossier, tracking_number=tracking[:40], address=address[:500], sent_at=at
         )
+        from chinhquyen.postal.services.orders import create_delivery_order  # (import cycle)
+
+        create_delivery_order(dossier=dossier, return_record=record, acting_user=user, at=at)
         data["tracking_number"] = tracking
     dossier.return_method = method
     dossier.finished_at = at
@@ -763,6 +769,9 @@ def transition(
         if changes_dossier:
             locked.version += 1
             locked.save()
+            national_sync.queue_dossier_status(locked, action, at=at)  # Cổng DVC quốc gia
+        # A dossier transferred in from another installation reports each step back to it.
+        dossier_transfer.report_progress(locked)
         log_action(
             f"dossiers.{action}",
             target=locked,
