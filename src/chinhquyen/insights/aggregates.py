@@ -36,9 +36,12 @@ synced_national        national_sync   ``received_at`` of a dossier synchronised
 results_signed         signing         ``result_signed_at``
 =====================  ==============  =============================================
 
-The feeds other than ``dossiers`` are written by ``chinhquyen insights rebuild --feed …``
-(run nightly; the dashboard shows when) until their services call the ``*_recorded`` hooks
-below; ``FeedState`` records each rebuild.
+Payments, evaluations and signed results are counted live too (``payment_recorded``,
+``evaluation_recorded``, ``result_signed``, called by their services). Two feeds stay with
+``chinhquyen insights rebuild --feed …`` (nightly; the dashboard shows when): feedback, whose
+"due" is the passing of a deadline, not an event, and the national-portal sync, counted by the
+day the dossier was received. ``FeedState`` records each rebuild; a rebuild replaces a feed's
+counters, so live counting and rebuilding never add up twice.
 """
 
 from __future__ import annotations
@@ -176,8 +179,8 @@ def dossier_resolved(dossier) -> None:
 
 
 def payment_recorded(payment, *, lead_agency_id: int) -> None:
-    """Hook for ``dossiers.services.payments.record_payment`` (not wired yet: the payments
-    feed is rebuilt nightly). Counting it here and rebuilding gives the same rows."""
+    """Count a fee line just paid (call inside ``dossiers.services.payments.record_payment``'s
+    transaction)."""
     day = local_day(payment.paid_at)
     bump(
         [
@@ -185,6 +188,22 @@ def payment_recorded(payment, *, lead_agency_id: int) -> None:
             (day, lead_agency_id, 0, "payments_online", int(payment.method == "online")),
         ]
     )
+
+
+def evaluation_recorded(evaluation, *, lead_agency_id: int) -> None:
+    """Count a rating just recorded (call inside ``record_evaluation``'s transaction)."""
+    day = local_day(evaluation.at)
+    bump(
+        [
+            (day, lead_agency_id, 0, "evaluations", 1),
+            (day, lead_agency_id, 0, "evaluations_satisfied", int(is_satisfied(evaluation))),
+        ]
+    )
+
+
+def result_signed(dossier) -> None:
+    """Count a result just signed (call inside the signing transaction)."""
+    bump([(local_day(dossier.result_signed_at), dossier.lead_agency_id, 0, "results_signed", 1)])
 
 
 def is_satisfied(evaluation) -> bool:

@@ -64,6 +64,7 @@ from chinhquyen.dossiers.models import (
 )
 from chinhquyen.dossiers.services.access import bilingual, holds_permission, is_citizen
 from chinhquyen.dossiers.services.common import add_event
+from chinhquyen.insights.aggregates import evaluation_recorded as insights_evaluation
 
 RATING_FIELDS = (
     "time_rating",
@@ -238,6 +239,7 @@ def record_evaluation(
             channel=channel,
             **values,
         )
+        insights_evaluation(evaluation, lead_agency_id=locked.lead_agency_id)  # IOC counters
         scores = score_dossier(locked, evaluation)
         add_event(locked, EventType.EVALUATED, at=at, acting_user=acting_user, data=values)
         log_action(

@@ -16,6 +16,7 @@ from chinhquyen.dossiers.exceptions import DossierError, InvalidTransition, Perm
 from chinhquyen.dossiers.models import Dossier, Payment
 from chinhquyen.dossiers.services.access import bilingual, holds_permission
 from chinhquyen.dossiers.services.common import actor_or_none, add_event
+from chinhquyen.insights.aggregates import payment_recorded as insights_payment
 
 
 def record_payment(
@@ -46,6 +47,7 @@ def record_payment(
         locked.paid_at = paid_at
         locked.recorded_by = actor_or_none(acting_user)
         locked.save()
+        insights_payment(locked, lead_agency_id=dossier.lead_agency_id)  # IOC counters
         add_event(
             dossier,
             EventType.PAYMENT_RECORDED,

@@ -24,6 +24,7 @@ from chinhquyen.dossiers.exceptions import InvalidTransition
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.services.access import bilingual
 from chinhquyen.dossiers.services.common import add_event, files_removed_on_error, save_file
+from chinhquyen.insights.aggregates import result_signed as insights_result_signed
 
 SIGN_PERMISSION = "dossiers.decide_dossier"
 
@@ -83,6 +84,7 @@ def _replace_result(dossier_pk: int, signed: bytes, *, acting_user, saved: list)
     locked.result_signed_by = acting_user
     locked.version += 1
     locked.save(update_fields=["result_file", "result_signed_at", "result_signed_by", "version"])
+    insights_result_signed(locked)  # IOC counters, same transaction
     add_event(
         locked,
         EventType.RESULT_SIGNED,
