@@ -213,6 +213,7 @@ def status_delivered(message) -> None:
                     pushed_at=now,
                     outbox_message_id=message.pk,
                 )
+                _count_first_sync(message.related_id)
             return
         except IntegrityError:  # recorded meanwhile by another worker
             sync = NationalDossierSync.objects.select_for_update().get(
@@ -229,6 +230,17 @@ def status_delivered(message) -> None:
             pushed_at=now,
             outbox_message_id=message.pk,
         )
+
+
+def _count_first_sync(dossier_id) -> None:
+    """The operations centre's "synchronised to the national portal" counter (same
+    transaction as the first sync record)."""
+    from chinhquyen.dossiers.models import Dossier
+    from chinhquyen.insights.aggregates import dossier_synchronised
+
+    facts = Dossier.objects.filter(pk=dossier_id).values("received_at", "lead_agency_id").first()
+    if facts is not None:
+        dossier_synchronised(**facts)
 
 
 def register_listeners() -> None:

@@ -37,11 +37,11 @@ results_signed         signing         ``result_signed_at``
 =====================  ==============  =============================================
 
 Payments, evaluations and signed results are counted live too (``payment_recorded``,
-``evaluation_recorded``, ``result_signed``, called by their services). Two feeds stay with
-``chinhquyen insights rebuild --feed …`` (nightly; the dashboard shows when): feedback, whose
-"due" is the passing of a deadline, not an event, and the national-portal sync, counted by the
-day the dossier was received. ``FeedState`` records each rebuild; a rebuild replaces a feed's
-counters, so live counting and rebuilding never add up twice.
+``evaluation_recorded``, ``result_signed``, called by their services). The national-portal sync
+is counted by the outbox listener that records it (``dossier_synchronised``). Feedback alone
+stays with ``chinhquyen insights rebuild --feed feedback`` (nightly; the dashboard shows when):
+its "due" is the passing of a deadline, not an event. ``FeedState`` records each rebuild; a
+rebuild replaces a feed's counters, so live counting and rebuilding never add up twice.
 """
 
 from __future__ import annotations
@@ -204,6 +204,13 @@ def evaluation_recorded(evaluation, *, lead_agency_id: int) -> None:
 def result_signed(dossier) -> None:
     """Count a result just signed (call inside the signing transaction)."""
     bump([(local_day(dossier.result_signed_at), dossier.lead_agency_id, 0, "results_signed", 1)])
+
+
+def dossier_synchronised(*, received_at: datetime.datetime, lead_agency_id: int) -> None:
+    """Count a dossier the national portal accepted for the first time (called by the outbox
+    listener that records it, in the transaction marking the message delivered); attributed to
+    the day the dossier was received, as the indicator is."""
+    bump([(local_day(received_at), lead_agency_id, 0, "synced_national", 1)])
 
 
 def is_satisfied(evaluation) -> bool:

@@ -137,6 +137,21 @@ def test_a_transition_queues_the_status_and_the_delivery_records_the_sync(
         coded_orgs.dept_b, datetime.date(2026, 2, 1), datetime.date(2026, 3, 1)
     )
     assert elsewhere == {"total": 0, "synchronised": 0, "share": None}
+    # The operations centre counted it in the same transaction, as a rebuild does.
+    from chinhquyen.insights.models import Counter
+    from chinhquyen.insights.rebuild import rebuild
+
+    def synced():
+        return sorted(
+            Counter.objects.filter(metric="synced_national").values_list(
+                "grain", "period", "agency_id", "value"
+            )
+        )
+
+    live = synced()
+    assert live and {value for *_key, value in live} == {1}
+    rebuild(feeds=["national_sync"])
+    assert synced() == live
 
 
 def test_catch_up_queues_dossiers_the_portal_does_not_hold(portal, receive, coded_orgs):
@@ -262,8 +277,24 @@ def test_a_dossier_that_cannot_be_received_is_refused_back_to_the_portal(portal,
     assert acks[portal_id]["code"] == "unknown_procedure"
 
 
+@pytest.fixture
+def seeded_rules(transactional_db):
+    """A transactional test's flush also empties what the data migrations seeded (the
+    one-stop rule set, the default working hours) when an earlier transactional test ran on
+    the same worker; seed them again with the migrations' own code."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in (
+        ("chinhquyen.dossiers.migrations.0002_seed_decree61_rule_set", "seed"),
+        ("chinhquyen.worktime.migrations.0002_default_working_hours", "create_default"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_command_pulls_and_delivers(portal, catalogue, capsys):
+def test_the_command_pulls_and_delivers(seeded_rules, portal, catalogue, capsys):
     portal.control("online-dossiers", online_dossier())
 
     call_command("sync_national_portal", "--pull", "--push-catalogue", "--deliver")
