@@ -132,7 +132,10 @@ def book_new(request):
         raise PermissionDenied
     org_id = request.POST.get("org") or request.GET.get("org")
     chosen = next((o for o in organisations if str(o.pk) == str(org_id)), organisations[0])
-    year = int(request.POST.get("year") or request.GET.get("year") or numbering.local_year())
+    try:
+        year = int(request.POST.get("year") or request.GET.get("year") or numbering.local_year())
+    except ValueError:
+        year = numbering.local_year()  # a mistyped year in the address: this year's book
     form = BookForm(request.POST or None, types=numbering.types_in_force())
     context = {"form": form, "organisations": organisations, "chosen": chosen, "year": year}
     if request.method != "POST":

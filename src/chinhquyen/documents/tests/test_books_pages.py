@@ -191,3 +191,13 @@ def test_the_outgoing_book_prints(books_a, clerk_hoa, login):
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=5, column=1).value == "Số, ký hiệu văn bản"
+
+
+def test_a_mistyped_year_in_the_address_opens_this_years_form_not_an_error(
+    books_a, clerk_hoa, login
+):
+    client = login(clerk_hoa)
+
+    response = client.get(reverse("documents:book_new"), {"year": "2O26"})
+
+    assert response.status_code == 200
