@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from types import SimpleNamespace
 
 YEARS = (2024, 2025, 2026)
 DEPARTMENTS = 20
@@ -155,6 +156,10 @@ def _setup_tree():
         for division in units
     }
     specialists[divisions[busiest.pk][0].pk] = people["specialist"]
+    # Agencies without divisions (the committee, the communes) draft their own documents: one
+    # author each, so no persona is the author of other agencies' documents.
+    for agency in [root, *communes]:
+        specialists[agency.pk] = _persona(f"bench_author_{agency.pk}", agency, Role.SPECIALIST)
     return root, departments, divisions, communes, people, specialists
 
 
@@ -221,6 +226,7 @@ def generate(total: int, seed: int = 5) -> dict:
     from django.db import connection
     from django.utils import timezone
 
+    from chinhquyen.documents.access_keys import incoming_tokens, outgoing_tokens, pack
     from chinhquyen.documents.demo import OUTSIDE_ISSUERS, SIGNERS, make_body, make_subject
     from chinhquyen.documents.models import (
         Assignment,
@@ -336,20 +342,17 @@ def generate(total: int, seed: int = 5) -> dict:
                 if status == "completed"
                 else None,
             }
+            assigned = []
             if status != "registered":
                 units = divisions.get(agency.pk) or [agency]
                 unit = rng.choice(units)
                 named = specialists.get(unit.pk) if (secret or rng.random() < 0.5) else None
+                assigned.append((unit.pk, named.pk if named else None))
                 assignments.append(
-                    (
-                        pk,
-                        unit.pk,
-                        named.pk if named else None,
-                        moment,
-                        status == "completed",
-                        agency.pk,
-                    )
+                    (pk, unit.pk, named.pk if named else None, moment, status == "completed")
                 )
+            # The access keys the models would store (documents.access_keys).
+            row["access_keys"] = pack(incoming_tokens(SimpleNamespace(**row), assigned))
             yield [row[column] for column in in_columns]
 
     def outgoing_rows():
@@ -366,7 +369,7 @@ def generate(total: int, seed: int = 5) -> dict:
             position, signer = rng.choice(SIGNERS)
             code = f"{counters[key]:02d}/{notation}"
             drafting = rng.choice(divisions.get(agency.pk) or [agency])
-            author = specialists.get(drafting.pk)
+            author = specialists[drafting.pk]
             text = padded(
                 subject, code, signer, position, "", folded_types[type_code], agency.name, ""
             )
@@ -401,10 +404,11 @@ def generate(total: int, seed: int = 5) -> dict:
                 "notation": notation,
                 "copies": 1,
                 "reply_to_id": None,
-                "created_by_id": author.user_id if author else clerk_user_id,
+                "created_by_id": author.user_id,
                 "numbered_at": moment,
                 "issued_at": moment,
             }
+            row["access_keys"] = pack(outgoing_tokens(SimpleNamespace(**row), []))
             yield [row[column] for column in out_columns]
 
     setup_seconds = time.perf_counter() - t0
@@ -435,9 +439,8 @@ def generate(total: int, seed: int = 5) -> dict:
                 "result": "",
                 "result_document_id": None,
                 "reminded_at": None,
-                "document_organisation_id": agency,  # the access rule's copy (migration 0007)
             }
-            for n, (document, unit, assignee, moment, done, agency) in enumerate(assignments)
+            for n, (document, unit, assignee, moment, done) in enumerate(assignments)
         )
         written_as = _copy(
             raw, "documents_assignment", as_columns, ([r[c] for c in as_columns] for r in as_rows)
@@ -502,35 +505,45 @@ def reused() -> dict:
     return {"people": people, "notations": notations}
 
 
-def _migration_statements():
+def _migrations():
     import importlib
 
-    module = importlib.import_module("chinhquyen.documents.migrations.0003_search_indexes")
-    return module
+    return [
+        importlib.import_module(f"chinhquyen.documents.migrations.{name}")
+        for name in ("0003_search_indexes", "0008_access_keys")
+    ]
 
 
 def drop_search_indexes() -> None:
-    """Drop the indexes of migration 0003 (keeping the generated column) before the COPY."""
+    """Drop the indexes of migrations 0003 and 0008 (keeping the generated columns) before
+    the COPY."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        for statement in _migration_statements().BACKWARD:
-            if statement.startswith("DROP INDEX"):
-                cursor.execute(statement)
+        for module in _migrations():
+            for statement in module.BACKWARD:
+                if statement.startswith("DROP INDEX"):
+                    cursor.execute(statement)
 
 
 def create_search_indexes() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        for statement in _migration_statements().FORWARD:
-            cursor.execute(statement)
+        for module in _migrations():
+            for statement in module.FORWARD:
+                cursor.execute(statement)
 
 
 def check_sample(sample: list[int]) -> None:
-    """The generated search text is what the application computes."""
-    from chinhquyen.documents.models import IncomingDocument
+    """The generated search text and access keys are what the application computes."""
+    from chinhquyen.documents import access_keys
+    from chinhquyen.documents.models import IncomingDocument, OutgoingDocument
     from chinhquyen.documents.services.search import document_search_text
+
+    for model in (IncomingDocument, OutgoingDocument):
+        for document in model.objects.filter(pk__in=sample):
+            assert document.access_keys == access_keys.compute(document), document.pk
 
     for document in IncomingDocument.objects.filter(pk__in=sample).select_related("document_type"):
         expected = document_search_text(document)

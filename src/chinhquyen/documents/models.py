@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.core.authz import RestrictedQuerySet
+from chinhquyen.documents import access_keys
 from chinhquyen.documents.choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -149,6 +150,76 @@ class BookNumber(models.Model):
         return f"{self.book_id}#{self.number} ({self.state})"
 
 
+class DocumentQuerySet(RestrictedQuerySet):
+    """Documents; keeps their access keys true (``documents.access_keys``) when rows are
+    written in bulk, which bypasses ``save()``."""
+
+    def update(self, **kwargs):
+        if not access_keys.fields_of(self.model) & kwargs.keys():
+            return super().update(**kwargs)
+        ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        access_keys.refresh(self.model, ids)
+        return count
+
+    def update_keys(self, keys: str) -> int:
+        """Store ``keys`` as they are (``access_keys.refresh``)."""
+        return super().update(access_keys=keys)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for document in objs:
+            # New rows have no assignments or review steps yet: their own columns decide.
+            document.access_keys = access_keys.compute(document, related=[])
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        if access_keys.fields_of(self.model) & set(fields):
+            access_keys.refresh(self.model, [document.pk for document in objs])
+        return count
+
+
+class DocumentPartQuerySet(RestrictedQuerySet):
+    """Assignments and review steps: writing them in bulk refreshes the access keys of the
+    documents they belong to (``documents.access_keys``)."""
+
+    def _documents(self) -> set[int]:
+        return set(self.order_by().values_list("document_id", flat=True))
+
+    def _refresh(self, ids) -> None:
+        access_keys.refresh(self.model.document.field.related_model, ids)
+
+    def update(self, **kwargs):
+        if not self.model.ACCESS_FIELDS & kwargs.keys():
+            return super().update(**kwargs)
+        ids = self._documents()
+        count = super().update(**kwargs)
+        moved = kwargs.get("document_id", kwargs.get("document"))
+        self._refresh(ids | ({getattr(moved, "pk", moved)} if moved is not None else set()))
+        return count
+
+    def delete(self):
+        ids = self._documents()
+        result = super().delete()
+        self._refresh(ids)
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        self._refresh({part.document_id for part in objs})
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        if self.model.ACCESS_FIELDS & set(fields):
+            self._refresh({part.document_id for part in objs})
+        return count
+
+
 class DocumentMetadata(models.Model):
     """Fields shared by incoming and outgoing documents (Appendix VI Part II, fields 1–11)."""
 
@@ -174,6 +245,8 @@ class DocumentMetadata(models.Model):
     file_ordinal = models.PositiveSmallIntegerField(_("order in the file"), null=True, blank=True)
     # Folded, space-padded text of the metadata and the files' text (procedures.search.padded).
     search_text = models.TextField(editable=False, default="")
+    # Who may see it, as tokens (documents.access_keys); recomputed by save() and the querysets.
+    access_keys = models.TextField(editable=False, default="")
     text_status = models.CharField(
         _("text"), max_length=12, choices=TextStatus.choices, default=TextStatus.NOT_NEEDED
     )
@@ -182,6 +255,14 @@ class DocumentMetadata(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or access_keys.fields_of(type(self)) & set(update_fields):
+            self.access_keys = access_keys.compute(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "access_keys"}
+        super().save(*args, **kwargs)
 
     @property
     def is_secret(self) -> bool:
@@ -246,7 +327,7 @@ class IncomingDocument(DocumentMetadata):
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = DocumentQuerySet.as_manager()
     restrict_path = "organisation"
 
     class Meta:
@@ -334,22 +415,12 @@ class Assignment(models.Model):
         verbose_name=_("reply document"),
     )
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Denormalised for the access rule (services.access / services.search): the receiving
-    # organisation of ``document``, which never changes once registered. With the index below
-    # "documents of other agencies assigned to my units" is one index range read instead of a
-    # join over every assignment of the units. Filled in by ``save()``; rows written without
-    # it (bulk_create) stay NULL and are always treated as candidates, so nothing is hidden.
-    document_organisation = models.ForeignKey(
-        "directory.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-    )
 
-    objects = RestrictedQuerySet.as_manager()
+    # Whose change changes the document's access keys (documents.access_keys).
+    ACCESS_FIELDS = frozenset({"unit", "unit_id", "assignee", "assignee_id", "document",
+                               "document_id"})  # fmt: skip
+
+    objects = DocumentPartQuerySet.as_manager()
     restrict_path = "unit"
 
     class Meta:
@@ -359,19 +430,22 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="assignment_status_due"),
             models.Index(fields=["unit", "status"], name="assignment_unit_status"),
-            models.Index(
-                fields=["unit", "document_organisation", "document"],
-                name="assignment_unit_docorg",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.assignee or self.unit}"
 
     def save(self, *args, **kwargs):
-        if self.document_organisation_id is None and self.document_id is not None:
-            self.document_organisation_id = self.document.organisation_id
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.ACCESS_FIELDS & set(update_fields):
+            access_keys.refresh(IncomingDocument, [self.document_id])
+
+    def delete(self, *args, **kwargs):
+        document_id = self.document_id
+        result = super().delete(*args, **kwargs)
+        access_keys.refresh(IncomingDocument, [document_id])
+        return result
 
 
 class Opinion(models.Model):
@@ -451,7 +525,7 @@ class OutgoingDocument(DocumentMetadata):
     numbered_at = models.DateTimeField(_("numbered"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = DocumentQuerySet.as_manager()
     restrict_path = "organisation"
 
     class Meta:
@@ -546,6 +620,12 @@ class ReviewStep(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
+    # Whose change changes the document's access keys (documents.access_keys).
+    ACCESS_FIELDS = frozenset({"reviewer", "reviewer_id", "document", "document_id"})
+
+    objects = DocumentPartQuerySet.as_manager()
+    restrict_path = "document__organisation"
+
     class Meta:
         verbose_name = _("review step")
         verbose_name_plural = _("review steps")
@@ -553,6 +633,18 @@ class ReviewStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.get_reviewer_role_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.ACCESS_FIELDS & set(update_fields):
+            access_keys.refresh(OutgoingDocument, [self.document_id])
+
+    def delete(self, *args, **kwargs):
+        document_id = self.document_id
+        result = super().delete(*args, **kwargs)
+        access_keys.refresh(OutgoingDocument, [document_id])
+        return result
 
 
 class DraftComment(models.Model):

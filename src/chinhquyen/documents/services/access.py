@@ -108,6 +108,83 @@ def outgoing_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(pk__in=ids)
 
 
+# --- The same rule as access keys (documents.access_keys), for the search ----------------
+
+
+def _organisation_ids(scope) -> list[int]:
+    """Ids of the organisations inside ``scope`` (ALL: every one)."""
+    from chinhquyen.directory.models import Organisation
+
+    if not scope:
+        return []
+    organisations = Organisation.objects.all()
+    if scope is not ALL:
+        organisations = organisations.filter(scope_condition(scope, "path"))
+    return list(organisations.values_list("pk", flat=True))
+
+
+def _keys(user, cache_key: str, compute):
+    """Per user object (one request), like the scopes themselves (accounts.scopes)."""
+    memo = user.__dict__.setdefault("_documents_access_keys", {})
+    if cache_key not in memo:
+        memo[cache_key] = compute()
+    return memo[cache_key]
+
+
+def _personal_tokens(user) -> set[str]:
+    from chinhquyen.directory.models import Official
+
+    officials = Official.objects.filter(user=user).values_list("pk", flat=True)
+    return {f"r{user.pk}", *(f"p{pk}" for pk in officials)}
+
+
+def _tokens(prefix: str, scope) -> set[str]:
+    return {f"{prefix}{pk}" for pk in _organisation_ids(scope)}
+
+
+def incoming_access_keys(user):
+    """The access keys ``user`` holds for incoming documents (documents.access_keys): ALL when
+    the rule keeps every document, else a sorted list (empty: none)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+
+    def compute():
+        views = organisation_scope(user, "documents.view_incomingdocument")
+        leads = organisation_scope(user, "documents.assign_incomingdocument")
+        if views is ALL or _whole_tree(views, leads):
+            return ALL
+        units = organisation_scope(user, "documents.view_assignment")
+        leader_units = _organisation_ids(leads)
+        return sorted(
+            _tokens("o", views)
+            | _tokens("u", units)
+            | {f"s{pk}" for pk in leader_units}
+            | {f"t{pk}" for pk in leader_units}
+            | _personal_tokens(user)
+        )
+
+    return _keys(user, "incoming", compute)
+
+
+def outgoing_access_keys(user):
+    """The access keys ``user`` holds for outgoing documents (see incoming_access_keys)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+
+    def compute():
+        views = organisation_scope(user, "documents.view_outgoingdocument")
+        leads = organisation_scope(user, "documents.approve_outgoingdocument")
+        if views is ALL or _whole_tree(views, leads):
+            return ALL
+        clerks = organisation_scope(user, "documents.number_outgoingdocument")
+        return sorted(
+            _tokens("o", views) | _tokens("s", leads) | _tokens("c", clerks)
+            | _personal_tokens(user)
+        )  # fmt: skip
+
+    return _keys(user, "outgoing", compute)
+
+
 def access_incoming(user, pk) -> IncomingDocument:
     """The incoming document ``pk`` if ``user`` may see it, else Http404 (ids are not probed)."""
     try:

@@ -367,8 +367,6 @@ def _create(
                 role=role,
                 unit=target.unit,
                 assignee=target.person,
-                # The access rule's copy of the document's agency (models.Assignment).
-                document_organisation_id=document.organisation_id,
                 instruction=instruction,
                 # For-information recipients only read: no deadline, never overdue.
                 due_at=None if role == AssignmentRole.INFORMATION else due_at,

@@ -21,8 +21,9 @@ spellings with the same meaning over the same stored text (see docs/documents.md
   runs a fixed set of queries on each database and checks the exact results.
 
 **Access.** The documents searched are always those of ``services.access``
-(``incoming_visible_to`` / ``outgoing_visible_to``): a secret document is neither listed nor
-counted for someone who may not see it.
+(``incoming_visible_to`` / ``outgoing_visible_to``), read from the documents' access keys
+(``documents.access_keys``): a secret document is neither listed nor counted for someone who
+may not see it.
 
 **Order and pages.** Newest first (incoming: arrival time; outgoing: issue time, or creation
 time before issue), ties by id, 20 a page. The count is exact up to ``COUNT_LIMIT`` (200) and
@@ -42,16 +43,15 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from django.db import connection
-from django.db.models import BooleanField, DateTimeField, Exists, F, Lookup, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, DateTimeField, F, Lookup, QuerySet
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from chinhquyen.accounts.scopes import ALL, organisation_scope
-from chinhquyen.documents.choices import OutgoingStatus, Secrecy
-from chinhquyen.documents.models import Assignment, IncomingDocument, OutgoingDocument, ReviewStep
+from chinhquyen.accounts.scopes import ALL
+from chinhquyen.documents.models import IncomingDocument, OutgoingDocument
+from chinhquyen.documents.services.access import incoming_access_keys, outgoing_access_keys
 from chinhquyen.procedures.search import fold_words, padded
 
 # Enough for the summary, the metadata and the first pages of OCR text.
@@ -172,319 +172,68 @@ def _match(documents: QuerySet, words: list[str]) -> QuerySet:
     )
 
 
-# --- Access, in a form the planner can use ---------------------------------------------
+# --- Access ------------------------------------------------------------------------------
 #
-# The same rule as ``services.access.incoming_visible_to`` / ``outgoing_visible_to`` (the
-# equivalence is tested for every persona and every branch of the rule in
-# test_search_access.py), written for a search over a million rows: the scopes become literal
-# lists of organisation ids (one small query each) and the assignment and review conditions
-# correlated EXISTS probes, instead of joins wrapped in ``pk IN (SELECT …)``, which made
-# PostgreSQL compute every document the user may see before taking the newest twenty.
+# The rule of ``services.access``, read from the documents' access keys (documents.access_keys):
+# the user's tokens against each document's, one condition an index answers. The equivalence
+# with the relational rule is tested for every persona and every branch (test_search_access).
 
 
-def _memo(user, key, compute):
-    """Per user object (one request): the scopes are cached there too (accounts.scopes)."""
-    memo = user.__dict__.setdefault("_documents_search_memo", {})
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+class MeetsAnyKey(Lookup):
+    """``access_keys__meets=["o3", "r7"]``: the document holds one of the tokens.
 
-
-def _scope_ids(user, permission: str):
-    """Organisation ids where ``user`` holds ``permission``, ALL, or None for nowhere."""
-    return _memo(user, permission, lambda: _ids(organisation_scope(user, permission)))
-
-
-def _ids(scope):
-    """Organisation ids in ``scope`` (a list of tree paths), ALL, or None for nothing."""
-    from chinhquyen.directory.models import Organisation
-
-    if scope is ALL:
-        return ALL
-    if not scope:
-        return None
-    condition = Q()
-    for path in scope:
-        condition |= Q(path__startswith=path)
-    return list(Organisation.objects.filter(condition).values_list("pk", flat=True))
-
-
-def _officials(user) -> list[int]:
-    from chinhquyen.directory.models import Official
-
-    return _memo(
-        user,
-        "officials",
-        lambda: list(Official.objects.filter(user=user).values_list("pk", flat=True)),
-    )
-
-
-def _or(conditions: list) -> Q:
-    result = Q(pk__in=[])
-    for condition in conditions:
-        result |= condition
-    return result
-
-
-@dataclass
-class IncomingRule:
-    """``access.incoming_visible_to`` for one user, split for the planner.
-
-    ``by_organisation``: conditions on the document's own columns (its organisation and
-    secrecy), which an index answers; ``others``: the named and assigned arms (registered by
-    the user, assigned to the user or to a unit in their scope), probed per row.
+    SQLite (and any other database): ``access_keys LIKE '% o3 %' OR …`` over the padded text;
+    PostgreSQL: ``access_array && ARRAY[…]`` on the generated array column beside it, with its
+    GIN index (migration 0008).
     """
 
-    everything: bool = False
-    nothing: bool = False
-    by_organisation: Q | None = None
-    others: Q | None = None
-    views_all: bool = False  # every open document is seen by organisation
-    leads_all: bool = False  # every secret one too
+    lookup_name = "meets"
+    prepare_rhs = False
+    output_field = BooleanField()
 
-    def condition(self) -> Q:
-        return _or([c for c in (self.by_organisation, self.others) if c is not None])
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", list(value))
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        tokens = [token for token in self.rhs if token.isalnum() and token.isascii()]
+        if not tokens:
+            return "1 = 0", []
+        clauses = [f"{lhs} LIKE %s" for _token in tokens]
+        params = [param for token in tokens for param in (*lhs_params, f"% {token} %")]
+        return "(" + " OR ".join(clauses) + ")", params
+
+    def as_postgresql(self, compiler, connection):
+        tokens = [token for token in self.rhs if token.isalnum() and token.isascii()]
+        if not tokens:
+            return "1 = 0", []
+        alias = getattr(self.lhs, "alias", None)
+        column = connection.ops.quote_name("access_array")
+        quote = getattr(compiler, "quote_name", None) or compiler.quote_name_unless_alias
+        array = f"{quote(alias)}.{column}" if alias else column
+        return f"{array} && %s::text[]", [tokens]
 
 
-def _covers_tree(user, ids) -> bool:
-    """``ids`` (from ``_scope_ids``) hold every organisation: a scope over the whole tree (a
-    province leader's), where the organisation condition keeps every row and only makes the
-    planner read an IN list of every agency for each row."""
-    from chinhquyen.directory.models import Organisation
-
-    if ids is ALL:
-        return True
-    if not ids:
-        return False
-    total = _memo(user, "organisations", Organisation.objects.count)
-    return len(set(ids)) >= total
+for _model in (IncomingDocument, OutgoingDocument):
+    _model._meta.get_field("access_keys").register_lookup(MeetsAnyKey)
 
 
-def incoming_rule(user) -> IncomingRule:
-    if not getattr(user, "is_authenticated", False):
-        return IncomingRule(nothing=True)
-    views = _scope_ids(user, "documents.view_incomingdocument")
-    if views is ALL:
-        return IncomingRule(everything=True)
-    units = _scope_ids(user, "documents.view_assignment")
-    leads = _scope_ids(user, "documents.assign_incomingdocument")
-    # Whole-tree scopes: every open (views) or secret (leads) document is seen by organisation,
-    # so that arm needs no condition on the organisation and the assigned arms add nothing.
-    views_all, leads_all = _covers_tree(user, views), _covers_tree(user, leads)
-    if views_all and leads_all:
-        return IncomingRule(everything=True)
-    officials = _officials(user)
-    open_doc, secret_doc = Q(secrecy=Secrecy.NONE), ~Q(secrecy=Secrecy.NONE)
-    by_organisation = []
-    if views:
-        by_organisation.append(open_doc if views_all else open_doc & Q(organisation_id__in=views))
-    if leads:
-        by_organisation.append(
-            secret_doc if leads_all else secret_doc & Q(organisation_id__in=leads)
-        )
-    others = [Q(registered_by=user)]
-    secret_levels = [level for level in Secrecy.values if level != Secrecy.NONE]
-    for docs, unit_ids, covered in ((open_doc, units, views_all), (secret_doc, leads, leads_all)):
-        if covered:
-            continue
-        via = Q(assignee_id__in=officials) if officials else Q(pk__in=[])
-        if unit_ids:
-            via |= Q(unit_id__in=unit_ids)
-        if officials or unit_ids:
-            # The outer row's secrecy tested again inside (not as an equality, which PostgreSQL
-            # would turn into a hash key) keeps it from hashing every assignment of the user's
-            # units (100,000+ in a big department) for each search: the probe runs per
-            # candidate row on the assignment's document index, and only for rows the cheaper
-            # conditions before it did not already let through.
-            level = Q(In(OuterRef("secrecy"), secret_levels))
-            assigned = Assignment.objects.filter(
-                via, level if docs is secret_doc else ~level, document_id=OuterRef("pk")
-            )
-            others.append(docs & Exists(assigned))
-    return IncomingRule(
-        by_organisation=_or(by_organisation) if by_organisation else None,
-        others=_or(others),
-        views_all=views_all,
-        leads_all=leads_all,
-    )
+def _visible(keys, queryset: QuerySet) -> QuerySet:
+    if keys is ALL:
+        return queryset
+    if not keys:
+        return queryset.none()
+    return queryset.filter(access_keys__meets=keys)
 
 
 def incoming_visible(user, queryset: QuerySet) -> QuerySet:
     """``queryset`` restricted like ``access.incoming_visible_to(user, queryset)``."""
-    rule = incoming_rule(user)
-    if rule.nothing:
-        return queryset.none()
-    if rule.everything:
-        return queryset
-    return queryset.filter(rule.condition())
-
-
-# Documents a user sees only through the named/assigned arms (not by organisation) are few:
-# documents of another agency assigned to one of the user's units, secret ones the user is
-# named on or registered. ``Assignment.document_organisation`` (the document's agency, copied
-# onto the assignment, migration 0007) with its index ``(unit, document_organisation,
-# document)`` gives the first kind as index ranges — the agencies outside the scope — without
-# touching the documents (a join over every assignment of a big department's units cost
-# ~0.3 s over a million documents). The candidates are re-checked against the rule in the
-# search query itself. Above EXTRA_IDS_MAX candidates (a specialist sees everything through
-# the assignments of the division) the per-row probes are used instead.
-EXTRA_IDS_MAX = 5000
-
-
-def _assigned_outside(
-    units: list[int] | None, scope: list[int] | None, limit: int
-) -> set[int] | None:
-    """Ids of documents assigned to one of ``units`` whose agency is not in ``scope`` (or not
-    recorded on the assignment), or None when there are more than ``limit``."""
-    if not units:
-        return set()
-    assigned = Assignment.objects.filter(unit_id__in=units).order_by()
-    found: set[int] = set()
-    # One index range per gap between the scope's ids (not ``NOT IN``, which reads every
-    # assignment of the units), plus the rows written without the agency.
-    gaps = _outside(scope or [], "document_organisation_id")
-    for condition in [Q(document_organisation__isnull=True), *gaps]:
-        rows = assigned.filter(condition).values_list("document_id", flat=True)
-        found.update(rows[: limit + 1])
-        if len(found) > limit:
-            return None
-    return found
-
-
-def _outside(ids: list[int], field: str = "organisation_id") -> list[Q]:
-    """``field`` not in ``ids``, as ranges an index can answer (not ``NOT IN``)."""
-    ids = sorted(set(ids))
-    if not ids:
-        return [Q()]
-    gaps = [Q(**{f"{field}__lt": ids[0]}), Q(**{f"{field}__gt": ids[-1]})]
-    for low, high in zip(ids, ids[1:], strict=False):
-        if high > low + 1:
-            gaps.append(Q(**{f"{field}__gt": low, f"{field}__lt": high}))
-    return gaps
-
-
-def _incoming_extra_ids(user, rule: IncomingRule) -> list[int] | None:
-    """Ids of documents the user may see only through the named/assigned arms (candidates;
-    the rule is re-checked), or None when there are more than ``EXTRA_IDS_MAX``."""
-    outside = ~rule.by_organisation if rule.by_organisation is not None else Q()
-    officials = _officials(user)
-    units = _scope_ids(user, "documents.view_assignment") or []
-    leads = _scope_ids(user, "documents.assign_incomingdocument") or []
-    views = _scope_ids(user, "documents.view_incomingdocument") or []
-    # Open documents of agencies outside ``views`` assigned to the user's units; secret ones
-    # of agencies outside ``leads`` assigned to the units they lead (a whole-tree scope has
-    # no such arm, see incoming_rule).
-    found: set[int] = set()
-    for unit_ids, scope, covered in (
-        (units, views, rule.views_all),
-        (leads, leads, rule.leads_all),
-    ):
-        if covered:
-            continue
-        more = _assigned_outside(unit_ids, scope, EXTRA_IDS_MAX - len(found))
-        if more is None:
-            return None
-        found |= more
-    # Registered by the user outside what the organisation arms show: secret ones where the
-    # user is no leader (partial index on secret documents), open ones of agencies outside
-    # their scope — one query per range of ids between the scope's (an index range each; as
-    # one query PostgreSQL factors ``registered_by`` out of the ORs and reads all of a
-    # clerk's 100,000 registrations in her own agency).
-    secret = ~Q(secrecy=Secrecy.NONE) & (~Q(organisation_id__in=leads) if leads else Q())
-    mine = IncomingDocument.objects.filter(registered_by=user)
-    sources = [mine.filter(secret)]
-    # Ordered by the (registered_by, organisation) index's own order, so PostgreSQL reads the
-    # range from that index instead of every registration of the user from another one.
-    sources += [
-        mine.filter(gap, secrecy=Secrecy.NONE).order_by("organisation_id")
-        for gap in _outside(views)
-    ]
-    if officials:
-        named = Assignment.objects.filter(assignee_id__in=officials).values("document_id")
-        sources.append(IncomingDocument.objects.filter(outside, pk__in=named))
-    for source in sources:
-        # Not the model's newest-first ordering, which would walk the whole table.
-        if not source.query.order_by:
-            source = source.order_by()
-        found = found | set(source.values_list("pk", flat=True)[: EXTRA_IDS_MAX + 1])
-        if len(found) > EXTRA_IDS_MAX:
-            return None
-    return sorted(found)
-
-
-def _incoming_branches(user, documents: QuerySet) -> list[tuple[QuerySet, bool]]:
-    """``(queryset, walk)`` pairs whose union is ``incoming_visible(user, documents)``;
-    ``walk``: the newest-first walk suits it when the words are common (not a list of ids)."""
-    rule = incoming_rule(user)
-    if rule.nothing:
-        return []
-    if rule.everything:
-        return [(documents, True)]
-    branches = []
-    if rule.by_organisation is not None:
-        branches.append((documents.filter(rule.by_organisation), True))
-    extra = _incoming_extra_ids(user, rule)
-    if extra is None:
-        outside = ~rule.by_organisation if rule.by_organisation is not None else Q()
-        branches.append((documents.filter(outside & rule.others), True))
-    elif extra:
-        branches.append((documents.filter(rule.others, pk__in=extra), False))
-    return branches
-
-
-def outgoing_arms(user) -> list[tuple[Q, bool]] | None:
-    """``access.outgoing_visible_to`` for one user as ``(condition, walk)`` arms whose union
-    is the rule (None: everything). ``walk``: answered by the agency's newest-first index;
-    the others (drafted by a unit in scope, written, signed or reviewed by the user) are read
-    through their own indexes and sorted."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    views = _scope_ids(user, "documents.view_outgoingdocument")
-    if views is ALL:
-        return None
-    leads = _scope_ids(user, "documents.approve_outgoingdocument")
-    # Whole-tree scopes (a province leader): no condition on the organisation (see
-    # incoming_rule); both together leave nothing to check.
-    views_all, leads_all = _covers_tree(user, views), _covers_tree(user, leads)
-    if views_all and leads_all:
-        return None
-    clerks = _scope_ids(user, "documents.number_outgoingdocument")
-    officials = _officials(user)
-    open_doc, secret_doc = Q(secrecy=Secrecy.NONE), ~Q(secrecy=Secrecy.NONE)
-    by_organisation = []
-    if views:
-        by_organisation.append(open_doc if views_all else open_doc & Q(organisation_id__in=views))
-    if leads:
-        by_organisation.append(
-            secret_doc if leads_all else secret_doc & Q(organisation_id__in=leads)
-        )
-    if clerks:
-        by_organisation.append(
-            secret_doc
-            & Q(organisation_id__in=clerks)
-            & ~Q(status__in=[OutgoingStatus.DRAFT, OutgoingStatus.IN_REVIEW])
-        )
-    arms = [(_or(by_organisation), True)] if by_organisation else []
-    if views and not views_all:
-        # Drafted by a unit in scope for another agency (the agency arm has the rest): one arm
-        # per range of agency ids outside the scope, which an index answers (a province
-        # leader's scope leaves none).
-        arms += [(open_doc & Q(drafting_unit_id__in=views) & gap, False) for gap in _outside(views)]
-    # Written, reviewed or signed by the user: one arm each, read through its own index (as
-    # one OR with a per-row review probe PostgreSQL walked every outgoing document).
-    reviewed = ReviewStep.objects.filter(reviewer=user).order_by().values("document_id")
-    arms += [(Q(created_by=user), False), (Q(pk__in=reviewed), False)]
-    if officials:
-        arms.append((Q(signer_id__in=officials), False))
-    return arms
+    return _visible(incoming_access_keys(user), queryset)
 
 
 def outgoing_visible(user, queryset: QuerySet) -> QuerySet:
     """``queryset`` restricted like ``access.outgoing_visible_to(user, queryset)``."""
-    arms = outgoing_arms(user)
-    if arms is None:
-        return queryset
-    return queryset.filter(_or([condition for condition, _walk in arms]))
+    return _visible(outgoing_access_keys(user), queryset)
 
 
 # --- Search -----------------------------------------------------------------------------
@@ -550,8 +299,8 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _incoming(user, filters: SearchFilters, words: list[str]) -> QuerySet:
-    """Incoming documents matching ``filters`` and ``words`` (before the access rule)."""
+def _incoming(filters: SearchFilters) -> QuerySet:
+    """Incoming documents matching ``filters`` (before the words and the access rule)."""
     documents = IncomingDocument.objects.all()
     if filters.book:
         documents = documents.filter(book_id=filters.book)
@@ -569,12 +318,10 @@ def _incoming(user, filters: SearchFilters, words: list[str]) -> QuerySet:
         )
     if filters.status:
         documents = documents.filter(status=filters.status)
-    if words:
-        documents = _match(documents, words)
     return documents
 
 
-def _outgoing(user, filters: SearchFilters, words: list[str]) -> QuerySet:
+def _outgoing(filters: SearchFilters) -> QuerySet:
     documents = OutgoingDocument.objects.annotate(listed_at=LISTED_AT)
     if filters.book:
         documents = documents.filter(book_id=filters.book)
@@ -592,9 +339,6 @@ def _outgoing(user, filters: SearchFilters, words: list[str]) -> QuerySet:
         )
     if filters.status:
         documents = documents.filter(status=filters.status)
-    if words:
-        documents = _match(documents, words)
-    # The access rule is applied by the caller, one arm per query (outgoing_arms).
     return documents
 
 
@@ -709,32 +453,127 @@ def _custom_plans():
             )
 
 
-@contextmanager
-def _plan_for(model, words: list[str], *, ids: bool = False):
-    """On PostgreSQL, walk the newest-first indexes when every word is common.
+# The newest documents a search walks first (see _newest), before asking the indexes.
+WINDOW = 20000
+WALKED_PER_READ = 3  # rows walked in order for the cost of one row read through an index
 
-    The planner multiplies the words' frequencies as if independent ("cải cách hành chính":
-    four words of ~20 % each → 0.2 %), while they come together (12 % of the documents): it
-    then reads every match through the GIN index and sorts them (~0.4 s over a million
-    documents) instead of walking the newest documents and stopping at the page (~10 ms).
-    Rare words keep the planner's choice (the GIN index is right for them).
+
+def _window_start(model, date: str, size: int | None = None):
+    """The listing time of the ``size``-th newest document of ``model`` (an index-only read
+    of the newest-first index), or None when there are fewer."""
+    documents = model.objects.all()
+    if model is OutgoingDocument:
+        documents = documents.annotate(listed_at=LISTED_AT)
+    rows = documents.order_by(f"-{date}", "-pk").values_list(date, flat=True)
+    size = size or WINDOW
+    return next(iter(rows[size - 1 : size]), None)
+
+
+def _newest(documents: QuerySet, date: str, words: list[str], keys) -> list[tuple]:
+    """The newest ``COUNT_LIMIT + 1`` ``(time, id)`` pairs of ``documents`` (the filters and
+    the access rule applied) that hold every word of ``words``; ``keys``: the user's access
+    keys (services.access).
+
+    On PostgreSQL the plan is chosen here, because the planner cannot know two things:
+
+    * Words that come together ("cải cách hành chính": four words of ~20 % each) are far more
+      frequent together than their product (0.2 % against 12 % in fact), so it reads every
+      match through the word index and sorts (~0.4 s over a million documents) where walking
+      the newest documents stops at the page in milliseconds. Rare words keep its choice: the
+      word index is right for them.
+    * Filters and access go together too: "status registered" as a specialist, who sees
+      only documents assigned to the division, is empty (registered documents are not yet
+      assigned), while the planner expects thousands and walks all 800,000 rows in vain.
+
+    So, with no words or only common ones, the cheaper of two bounded reads is taken: walking
+    the newest documents in order until the page is full, or reading the documents the user
+    may see through the access keys' index and sorting them (the words then tested on each
+    row). The second costs about the number of documents the user sees (from PostgreSQL's
+    statistics of the keys); the first is tried on the newest ``WINDOW`` documents, whose
+    matches — exact if they fill the page, as every newer match lies inside the window — also
+    tell how far a walk would have to go.
     """
-    if connection.vendor != "postgresql" or not words:
-        yield
-        return
-    if ids:
-        # A list of at most EXTRA_IDS_MAX ids: read them by primary key and test the words on
-        # each, rather than AND the ids with every match of the words from the GIN index.
-        with _settings("enable_bitmapscan"):
-            yield
-        return
-    if len(_common_words(model, words)) < len(words):
-        yield
-        return
-    # No bitmap (GIN) scan and no sort: the newest-first index (or an agency's), walked in
-    # order until the page is full.
+    limit = COUNT_LIMIT + 1
+    model = documents.model
+    if documents.query.is_empty():
+        return []
+    matching = _match(documents, words)
+    if connection.vendor != "postgresql" or len(_common_words(model, words)) < len(words):
+        return list(_ordered(matching, date)[:limit])
+    visible = _visible_rows(model, keys)
+    if visible <= WINDOW:
+        return _through_indexes(documents, date, words, limit)
+    start = _window_start(model, date)
+    if start is None:  # fewer than WINDOW documents in all
+        return _walk(matching, date, limit)
+    found = _walk(matching.filter(**{f"{date}__gte": start}), date, limit)
+    if len(found) == limit:
+        return found
+    # A walk long enough for the page at the window's density, with a margin, while it
+    # costs less than the index read (a walked row costs about a quarter of one read through
+    # the index, measured over a million documents: 0.4 against 1.3–2 µs): matches may thin
+    # out with age ("in progress" documents are mostly recent), so the walk is bounded, and
+    # the indexes read if it falls short (at worst about twice the index read alone).
+    budget = int(1.5 * limit * WINDOW / len(found)) if found else 0
+    if found and budget < WALKED_PER_READ * visible:
+        start = _window_start(model, date, budget)
+        if start is None:
+            return _walk(matching, date, limit)
+        found = _walk(matching.filter(**{f"{date}__gte": start}), date, limit)
+        if len(found) == limit:
+            return found
+    return _through_indexes(documents, date, words, limit)
+
+
+def _ordered(documents: QuerySet, date: str) -> QuerySet:
+    return documents.order_by(f"-{date}", "-pk").values_list(date, "pk")
+
+
+def _walk(documents: QuerySet, date: str, limit: int) -> list[tuple]:
+    """The newest-first index walked in order until ``limit`` rows (no bitmap scan, no sort)."""
     with _settings("enable_bitmapscan", "enable_sort"):
-        yield
+        return list(_ordered(documents, date)[:limit])
+
+
+def _through_indexes(documents: QuerySet, date: str, words: list[str], limit: int) -> list:
+    """What the access keys' index (or the filters' indexes) gives, sorted, the words tested
+    on each row rather than read from their index (which lists a fifth of all documents for a
+    common word); no walk of the newest-first index."""
+    if words:
+        documents = documents.filter(search_text__word_prefixes_checked=words)
+    with _settings("enable_indexscan"):
+        return list(_ordered(documents, date)[:limit])
+
+
+_key_stats: dict[str, tuple[float, dict[str, float], float, float]] = {}
+
+
+def _visible_rows(model, keys) -> float:
+    """About how many documents of ``model`` hold one of ``keys`` (every one for ALL), from
+    PostgreSQL's statistics of the keys (most common tokens and their share of rows, from
+    ANALYZE), read once every ten minutes per process. A token too rare to be listed counts
+    as the rarest listed one."""
+    table = model._meta.db_table
+    now = time.monotonic()
+    cached = _key_stats.get(table)
+    if not cached or now - cached[0] >= 600:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.reltuples, s.most_common_elems::text, s.most_common_elem_freqs "
+                "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname "
+                "AND s.attname = 'access_array' WHERE c.relname = %s",
+                [table],
+            )
+            rows, tokens, shares = cursor.fetchone() or (0, None, None)
+        frequencies = (
+            dict(zip(tokens.strip("{}").split(","), shares, strict=False)) if tokens else {}
+        )
+        floor = shares[len(frequencies)] if frequencies else 1.0
+        cached = _key_stats[table] = (now, frequencies, floor, max(float(rows or 0), 0.0))
+    _at, frequencies, floor, rows = cached
+    if keys is ALL:
+        return rows
+    return min(1.0, sum(frequencies.get(key, floor) for key in keys)) * rows
 
 
 def search_documents(
@@ -770,31 +609,19 @@ def search_documents(
         status=status,
     )
     words = query_words(query)
-    branches: list[tuple[str, str, QuerySet, bool]] = []
-    for name in _kinds(filters):
-        if name == "incoming":
-            matching = _incoming(user, filters, words)
-            branches += [
-                ("incoming", "arrived_at", qs, walk)
-                for qs, walk in _incoming_branches(user, matching)
-            ]
-        else:
-            matching = _outgoing(user, filters, words)
-            arms = outgoing_arms(user)
-            if arms is None:
-                branches.append(("outgoing", "listed_at", matching, True))
-            for condition, walk in arms or []:
-                branches.append(("outgoing", "listed_at", matching.filter(condition), walk))
-    # One ordered query per branch gives both the count and the page: the newest
+    # One ordered query per kind gives both the count and the page: the newest
     # COUNT_LIMIT + 1 (time, id) pairs. The LIMIT keeps a common word over a million rows
     # cheap (PostgreSQL walks the newest-first index and stops); an exact count of every
     # match would not be.
     streams = []
     with _custom_plans():
-        for name, date, documents, walk in branches:
-            rows = documents.order_by(f"-{date}", "-pk").values_list(date, "pk")
-            with _plan_for(documents.model, words, ids=not walk):
-                streams.append([(at, name, pk) for at, pk in rows[: COUNT_LIMIT + 1]])
+        for name in _kinds(filters):
+            if name == "incoming":
+                keys, date, documents = incoming_access_keys(user), "arrived_at", _incoming(filters)
+            else:
+                keys, date, documents = outgoing_access_keys(user), "listed_at", _outgoing(filters)
+            rows = _newest(_visible(keys, documents), date, words, keys)
+            streams.append([(at, name, pk) for at, pk in rows])
     merged = list(
         dict.fromkeys(heapq.merge(*streams, key=lambda row: (row[0], row[2]), reverse=True))
     )

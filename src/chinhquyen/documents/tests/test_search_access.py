@@ -1,8 +1,9 @@
 """Search respects access: a secret document is neither listed nor counted for someone not named.
 
 The search restricts with ``services.search.incoming_visible`` / ``outgoing_visible``, the
-access rule of ``services.access`` written for the planner; the first tests prove the two give
-the same documents for every persona over documents covering every branch of the rule.
+access rule of ``services.access`` read from the documents' access keys
+(``documents.access_keys``); the first tests prove the two give the same documents for every
+persona over documents covering every branch of the rule.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def assign(document, unit, *, by, assignee=None):
 
 @pytest.fixture
 def documents(org_tree, personas):
+    return make_scenario(org_tree, personas)
+
+
+def make_scenario(org_tree, personas) -> dict:
+    """Documents covering every branch of the access rule, by name."""
     p = personas
     a, b = org_tree.dept_a, org_tree.dept_b
     secret = {"secrecy": Secrecy.CONFIDENTIAL, "status": IncomingStatus.ASSIGNED}
@@ -234,7 +240,7 @@ def test_anonymous_is_sent_to_sign_in_and_citizens_are_refused(client, personas,
     assert response.status_code == 403
 
 
-# --- Scale helpers of the rule (migration 0007, services.search) -------------------------
+# --- Whole-tree scopes ----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -266,7 +272,8 @@ def test_whole_tree_scopes_equal_the_rule(documents, province_people, who):
     """A province leader's scope covers every agency: no condition at all (search and
     access), still exactly the rule; a province clerk (no leader grant) still does not see
     secret documents of others."""
-    from chinhquyen.documents.services.search import incoming_rule, outgoing_arms
+    from chinhquyen.accounts.scopes import ALL
+    from chinhquyen.documents.services.access import incoming_access_keys, outgoing_access_keys
 
     user = province_people[who]
     assert set(incoming_visible(user, IncomingDocument.objects.all())) == set(
@@ -276,42 +283,12 @@ def test_whole_tree_scopes_equal_the_rule(documents, province_people, who):
         outgoing_visible_to(user)
     )
     if who == "leader":
-        assert incoming_rule(user).everything and outgoing_arms(user) is None
+        assert incoming_access_keys(user) is ALL and outgoing_access_keys(user) is ALL
         assert incoming_visible_to(user).count() == IncomingDocument.objects.count()
         assert "WHERE" not in str(incoming_visible_to(user).query)
         found = {hit.document.pk for hit in search_documents(user, query="ke hoach mat").hits}
         assert documents["secret_a"].pk in found
     else:
-        assert not incoming_rule(user).everything
+        assert incoming_access_keys(user) is not ALL
         assert documents["secret_a"] not in set(incoming_visible_to(user))
         assert _found(user, query="mat khong giao ai") == set()
-
-
-def test_assignments_record_the_documents_agency(documents, org_tree):
-    """``Assignment.document_organisation`` is filled in on save (and by the service)."""
-    assignment = Assignment.objects.get(document=documents["open_b_to_a1"])
-    assert assignment.document_organisation_id == org_tree.dept_b.pk
-    assert assignment.unit_id == org_tree.division_a1.pk
-
-
-def test_assignments_written_without_the_agency_are_still_found(documents, personas, org_tree):
-    """Rows written by ``bulk_create`` (no ``save()``) have no agency: the search treats them
-    as candidates, so the document assigned to the division is found, as by the rule."""
-    deputy = personas["deputy_cuong"]
-    late = make_incoming(org_tree.dept_b, "Kế hoạch Sở B giao muộn", arrived=at(13))
-    Assignment.objects.bulk_create(
-        [
-            Assignment(
-                document=late,
-                role=AssignmentRole.LEAD,
-                unit=org_tree.division_a1,
-                assigned_by=personas["leader_binh"],
-            )
-        ]
-    )
-    assert Assignment.objects.get(document=late).document_organisation_id is None
-    assert late in set(incoming_visible_to(deputy))
-    assert "Kế hoạch Sở B giao muộn" in _found(deputy, query="ke hoach")
-    assert set(incoming_visible(deputy, IncomingDocument.objects.all())) == set(
-        incoming_visible_to(deputy)
-    )

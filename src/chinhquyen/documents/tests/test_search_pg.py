@@ -106,3 +106,128 @@ def test_same_results_when_some_words_are_common(
     keys = {(doc.__class__.__name__, doc.pk): name for name, doc in corpus.items()}
     found = [keys[hit.document.__class__.__name__, hit.document.pk] for hit in page.hits]
     assert found == expected
+
+
+# --- The plan chosen for common words and filters (services.search._newest) ---------------
+
+
+@pytest.fixture
+def many(org_tree, personas):
+    """Forty documents over two agencies, some assigned to division A1, words spread out."""
+    from chinhquyen.documents.tests.test_search_access import assign
+
+    subjects = ["Kế hoạch chuyển đổi số", "Báo cáo kết quả", "Kế hoạch phòng chống thiên tai"]
+    documents = []
+    for i in range(40):
+        agency = org_tree.dept_a if i % 3 else org_tree.dept_b
+        document = make_incoming(
+            agency,
+            f"{subjects[i % 3]} đợt {i}",
+            arrived=at(0, i),
+            status="in_progress" if i < 8 else "completed",
+        )
+        if i % 4 == 0:
+            assign(document, org_tree.division_a1, by=personas["leader_binh"])
+        documents.append(document)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE documents_incomingdocument")
+    return documents
+
+
+def _reference(user, words, status=""):
+    from chinhquyen.documents.services.access import incoming_visible_to
+
+    documents = incoming_visible_to(user).filter(**({"status": status} if status else {}))
+    kept = [
+        document
+        for document in documents
+        if all(any(part.startswith(w) for part in document.search_text.split()) for w in words)
+    ]
+    kept.sort(key=lambda document: (document.arrived_at, document.pk), reverse=True)
+    return [document.pk for document in kept][: search.COUNT_LIMIT + 1]
+
+
+@pytest.mark.parametrize("window", [1, 2, 6, 100])
+@pytest.mark.parametrize("visible", [1, 10**6])
+@pytest.mark.parametrize("per_read", [0, 3])
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("", ""), ("ke hoach", ""), ("thien tai", ""), ("bao cao", "in_progress"), ("", "completed")],
+)
+@pytest.mark.parametrize("persona", ["clerk_hoa", "deputy_cuong"])
+def test_every_plan_gives_the_newest_matches(
+    many, personas, monkeypatch, window, visible, per_read, query, status, persona
+):
+    """Whichever read is taken — the indexes at once, the newest window, a bounded walk, the
+    indexes after a walk fell short, a whole walk — the page is the newest matches, exactly."""
+    monkeypatch.setattr(search, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(search, "WINDOW", window)
+    monkeypatch.setattr(search, "WALKED_PER_READ", per_read)
+    monkeypatch.setattr(search, "_visible_rows", lambda model, keys: visible)
+    every_word_common = {"ke": 0.5, "hoach": 0.5, "bao": 0.3, "cao": 0.3, "thien": 0.3, "tai": 0.3}
+    monkeypatch.setattr(search, "_word_frequencies", lambda table: (every_word_common, 0.01))
+    user = personas[persona]
+    rows = search._newest(
+        search._visible(
+            search.incoming_access_keys(user),
+            search._incoming(search.SearchFilters(status=status)),
+        ),
+        "arrived_at",
+        search.query_words(query),
+        search.incoming_access_keys(user),
+    )
+    assert [pk for _at, pk in rows] == _reference(user, search.query_words(query), status)
+
+
+def test_a_walk_that_falls_short_reads_the_indexes(many, clerk_hoa, monkeypatch):
+    """The window holds a few matches only; the walk they justify is longer than the index
+    read (per_read 0): the indexes are read, with index scans (the newest-first walk) off."""
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search, "WINDOW", 3)
+    monkeypatch.setattr(search, "WALKED_PER_READ", 0)
+    monkeypatch.setattr(search, "_visible_rows", lambda model, keys: 10**6)
+    monkeypatch.setattr(search, "_word_frequencies", lambda table: ({"bao": 0.3}, 0.01))
+    with CaptureQueriesContext(connection) as queries:
+        page = search.search_documents(clerk_hoa, query="bao", kind="incoming")
+    assert page.count == len(_reference(clerk_hoa, ["bao"]))
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert "SET enable_indexscan = off" in statements
+    assert any("ts_match_vq" in sql for sql in statements)  # words tested row by row
+
+
+def test_visible_rows_come_from_the_statistics_of_the_keys(many, org_tree):
+    search._key_stats.clear()
+    total = IncomingDocument.objects.count()
+    assert search._visible_rows(IncomingDocument, search.ALL) == pytest.approx(total)
+    # Department A holds two thirds of the documents.
+    share = search._visible_rows(IncomingDocument, [f"o{org_tree.dept_a.pk}"]) / total
+    assert share == pytest.approx(2 / 3, abs=0.05)
+    search._key_stats.clear()
+
+
+def test_matches_thinning_out_with_age_end_in_the_index_read(
+    many, org_tree, clerk_hoa, monkeypatch
+):
+    """Two matches among the newest documents promise a short walk; the older ones are far
+    apart, so the bounded walk falls short and the indexes give the rest, in order."""
+    from django.test.utils import CaptureQueriesContext
+
+    newest = [
+        make_incoming(org_tree.dept_a, f"Xuất khẩu nông sản {i}", arrived=at(9, i))
+        for i in range(2)
+    ]
+    oldest = [
+        make_incoming(org_tree.dept_a, f"Xuất khẩu cà phê {i}", arrived=at(-9, i)) for i in range(6)
+    ]
+    monkeypatch.setattr(search, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(search, "WINDOW", 2)
+    monkeypatch.setattr(search, "_visible_rows", lambda model, keys: 10**6)
+    monkeypatch.setattr(search, "_word_frequencies", lambda table: ({"xuat": 0.3}, 0.01))
+    with CaptureQueriesContext(connection) as queries:
+        page = search.search_documents(clerk_hoa, query="xuat", kind="incoming")
+    expected = [d.pk for d in sorted(newest + oldest, key=lambda d: d.arrived_at, reverse=True)]
+    assert [hit.document.pk for hit in page.hits] == expected[:5]
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert statements.count("SET enable_sort = off") == 2  # the window, then the bounded walk
+    assert "SET enable_indexscan = off" in statements
