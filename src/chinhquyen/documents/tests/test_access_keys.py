@@ -168,3 +168,27 @@ def test_the_check_command_finds_and_repairs_keys_changed_behind_its_back(docume
     assert AuditEntry.objects.filter(action="documents.repair_access_keys").count() == 1
     call_command("documents_access_keys")  # nothing left: no error
     assert_keys_true_and_rule_kept(personas)
+
+
+def test_the_migration_fills_the_keys_the_models_would_store(documents, personas):
+    """Migration 0008 computes the keys of the documents already there (over its historical
+    models) exactly as the models do."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    expected = {
+        model: dict(model.objects.values_list("pk", "access_keys"))
+        for model in (IncomingDocument, OutgoingDocument)
+    }
+    IncomingDocument.objects.update(access_keys="")
+    OutgoingDocument.objects.update(access_keys="")
+    migration = importlib.import_module("chinhquyen.documents.migrations.0008_access_keys")
+    # Only the editor's connection is used (a schema editor cannot open inside the test's
+    # transaction on SQLite).
+    migration.fill(apps, SimpleNamespace(connection=connection))
+    for model, keys in expected.items():
+        assert dict(model.objects.values_list("pk", "access_keys")) == keys
+        assert all(keys.values())
