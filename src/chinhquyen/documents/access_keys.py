@@ -40,6 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
+
 from chinhquyen.documents.choices import OutgoingStatus, Secrecy
 
 # Fields of each kind whose change changes the keys (the documents' own columns).
@@ -125,20 +127,28 @@ def compute(document, related=None) -> str:
     return pack(outgoing_tokens(document, related))
 
 
-def refresh(model, ids: Iterable[int]) -> int:
-    """Recompute and store the keys of the documents ``ids`` of ``model``; returns how many
-    changed. Called by the models whenever something the keys depend on may have changed."""
+def refresh(model, ids: Iterable[int]) -> dict[int, str]:
+    """Recompute and store the keys of the documents ``ids`` of ``model``; returns them by id.
+    Called by the models whenever something the keys depend on may have changed.
+
+    The documents are locked (in id order) *before* their assignments or review steps are
+    read: two transactions adding an assignment to the same document at once would otherwise
+    each compute the keys from their own assignment only, and the second write would drop
+    the first one's tokens. Locked, the second waits, then reads both (PostgreSQL reads
+    committed rows anew at each statement; SQLite has one writer at a time).
+    """
     ids = sorted({pk for pk in ids if pk is not None})
-    changed = 0
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        related = _related(model, chunk)
-        for document in model.objects.filter(pk__in=chunk).order_by():
-            keys = compute(document, related[document.pk])
-            if keys != document.access_keys:
-                model.objects.filter(pk=document.pk).update_keys(keys)
-                changed += 1
-    return changed
+    stored: dict[int, str] = {}
+    with transaction.atomic():
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            documents = list(model.objects.select_for_update().filter(pk__in=chunk).order_by("pk"))
+            related = _related(model, chunk)
+            for document in documents:
+                keys = stored[document.pk] = compute(document, related[document.pk])
+                if keys != document.access_keys:
+                    model.objects.filter(pk=document.pk).update_keys(keys)
+    return stored
 
 
 def stale(model, *, repair: bool = False) -> list[int]:

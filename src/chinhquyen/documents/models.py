@@ -258,11 +258,18 @@ class DocumentMetadata(models.Model):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or access_keys.fields_of(type(self)) & set(update_fields):
-            self.access_keys = access_keys.compute(self)
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "access_keys"}
+        if update_fields is not None and not access_keys.fields_of(type(self)) & set(update_fields):
+            super().save(*args, **kwargs)
+            return
+        if self._state.adding:
+            # A new row has no assignments or review steps yet: its own columns decide.
+            self.access_keys = access_keys.compute(self, related=[])
+            super().save(*args, **kwargs)
+            return
         super().save(*args, **kwargs)
+        # Recomputed with the row locked by this save (access_keys.refresh: a concurrent
+        # assignment committed meanwhile is counted, not overwritten).
+        self.access_keys = access_keys.refresh(type(self), [self.pk]).get(self.pk, "")
 
     @property
     def is_secret(self) -> bool:

@@ -36,7 +36,7 @@ from chinhquyen.documents.forms_assignment import (
 from chinhquyen.documents.models import Assignment, FollowUpTask, IncomingDocument, Opinion
 from chinhquyen.documents.services import assignment as service
 from chinhquyen.documents.services import followup
-from chinhquyen.documents.services.access import access_incoming, incoming_visible_to
+from chinhquyen.documents.services.access import access_incoming, incoming_visible
 from chinhquyen.documents.services.reminders import overdue_summary, reminder_horizon
 
 SECTION = _("Documents")
@@ -319,7 +319,7 @@ def my_work(request):
     """Assignments to me or my unit, by deadline (overdue first), and my open tasks."""
     now = timezone.now()
     horizon = reminder_horizon(now)
-    visible = incoming_visible_to(request.user).values("pk")
+    visible = incoming_visible(request.user).values("pk")
     mine = service.assignments_of(request.user).filter(document__in=visible)
     work = (
         mine.filter(service.open_work())

@@ -1,7 +1,7 @@
 """Pages of incoming documents: the queue, the register form, the document page with its
 timeline, accept/return of electronic documents, and the file download of any document.
 
-Thin: lists go through ``services.access.incoming_visible_to``, details through
+Thin: lists go through ``services.access.incoming_visible``, details through
 ``access_incoming``/``access_outgoing``, changes through ``services.incoming``. A refusal
 re-shows the form with bilingual messages (400), a wrong state is a 409 page.
 """
@@ -31,7 +31,7 @@ from chinhquyen.documents.services.access import (
     access_incoming,
     access_outgoing,
     holds,
-    incoming_visible_to,
+    incoming_visible,
 )
 from chinhquyen.documents.services.numbering import types_in_force
 from chinhquyen.dossiers.services.access import bilingual
@@ -83,7 +83,7 @@ def incoming_list(request):
         tab = "all"
     organisations = list(_organisations(request.user, "documents.view_incomingdocument"))
     org_id = request.GET.get("org", "")
-    documents = incoming_visible_to(request.user).select_related("document_type", "organisation")
+    documents = incoming_visible(request.user).select_related("document_type", "organisation")
     chosen = next((o for o in organisations if str(o.pk) == org_id), None)
     if chosen is not None:
         documents = documents.filter(organisation=chosen)

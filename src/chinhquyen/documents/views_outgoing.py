@@ -1,7 +1,7 @@
 """Pages of outgoing documents: the lists by stage, the draft form, the document page (versions,
 review chain, comments, recipients with their status, timeline) and its actions.
 
-Thin: lists through ``services.access.outgoing_visible_to``, the page through
+Thin: lists through ``services.access.outgoing_visible``, the page through
 ``access_outgoing``, every change through ``services.drafting/review/issuing/distribution``.
 No JavaScript: each action is a small POST form; a refusal shows a page with the bilingual
 reason (400), a wrong state is 409, a wrong person 403. Files are streamed by
@@ -46,7 +46,7 @@ from chinhquyen.documents.forms_outgoing import (
 )
 from chinhquyen.documents.models import DocumentFile, DraftVersion, ReviewStep
 from chinhquyen.documents.services import distribution, drafting, issuing, review
-from chinhquyen.documents.services.access import access_outgoing, holds, outgoing_visible_to
+from chinhquyen.documents.services.access import access_outgoing, holds, outgoing_visible
 from chinhquyen.documents.services.numbering import types_in_force
 
 STEPLEN = 4  # django-treebeard materialised path step of Organisation
@@ -100,7 +100,7 @@ def outgoing_list(request):
     if tab not in tabs:
         tab = "all"
     query = (request.GET.get("q") or "").strip()[:100]
-    documents = outgoing_visible_to(request.user).select_related(
+    documents = outgoing_visible(request.user).select_related(
         "document_type", "drafting_unit", "organisation"
     )
     documents = _tab_filter(documents, tab, request.user)

@@ -13,11 +13,17 @@
   organisation once it is approved (they number and issue it).
 
 Every list, search and detail view goes through these functions, so the rule is tested once.
+The rule has two spellings with the same meaning: ``incoming_visible_to`` /
+``outgoing_visible_to`` over the relations (the definition; detail pages), and
+``incoming_visible`` / ``outgoing_visible`` over the documents' access keys
+(``documents.access_keys``; lists and search over a million documents). Their equality is tested
+for every persona and every branch of the rule, and after every documents test the stored keys
+are checked against a fresh computation.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Lookup, Q, QuerySet
 from django.http import Http404
 
 from chinhquyen.accounts.scopes import ALL, organisation_scope
@@ -111,16 +117,29 @@ def outgoing_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
 # --- The same rule as access keys (documents.access_keys), for the search ----------------
 
 
-def _organisation_ids(scope) -> list[int]:
-    """Ids of the organisations inside ``scope`` (ALL: every one)."""
-    from chinhquyen.directory.models import Organisation
+def _scoped_tokens(user, **scopes) -> list[str]:
+    """``prefix=scope`` pairs → a token ``<prefix><id>`` for every organisation inside each
+    scope, and the user's own tokens; two queries whatever the scopes (the organisations
+    inside any of them, the user's officials)."""
+    from chinhquyen.directory.models import Official, Organisation
 
-    if not scope:
-        return []
-    organisations = Organisation.objects.all()
-    if scope is not ALL:
-        organisations = organisations.filter(scope_condition(scope, "path"))
-    return list(organisations.values_list("pk", flat=True))
+    officials = _keys(
+        user,
+        "officials",
+        lambda: list(Official.objects.filter(user=user).values_list("pk", flat=True)),
+    )
+    tokens = {f"r{user.pk}", *(f"p{pk}" for pk in officials)}
+    kept = {prefix: scope for prefix, scope in scopes.items() if scope}
+    if kept:
+        organisations = Organisation.objects.order_by()
+        if not any(scope is ALL for scope in kept.values()):
+            paths = {path for scope in kept.values() for path in scope}
+            organisations = organisations.filter(scope_condition(paths, "path"))
+        for pk, path in organisations.values_list("pk", "path"):
+            for prefix, scope in kept.items():
+                if scope is ALL or any(path.startswith(inside) for inside in scope):
+                    tokens.add(f"{prefix}{pk}")
+    return sorted(tokens)
 
 
 def _keys(user, cache_key: str, compute):
@@ -129,17 +148,6 @@ def _keys(user, cache_key: str, compute):
     if cache_key not in memo:
         memo[cache_key] = compute()
     return memo[cache_key]
-
-
-def _personal_tokens(user) -> set[str]:
-    from chinhquyen.directory.models import Official
-
-    officials = Official.objects.filter(user=user).values_list("pk", flat=True)
-    return {f"r{user.pk}", *(f"p{pk}" for pk in officials)}
-
-
-def _tokens(prefix: str, scope) -> set[str]:
-    return {f"{prefix}{pk}" for pk in _organisation_ids(scope)}
 
 
 def incoming_access_keys(user):
@@ -154,14 +162,7 @@ def incoming_access_keys(user):
         if views is ALL or _whole_tree(views, leads):
             return ALL
         units = organisation_scope(user, "documents.view_assignment")
-        leader_units = _organisation_ids(leads)
-        return sorted(
-            _tokens("o", views)
-            | _tokens("u", units)
-            | {f"s{pk}" for pk in leader_units}
-            | {f"t{pk}" for pk in leader_units}
-            | _personal_tokens(user)
-        )
+        return _scoped_tokens(user, o=views, u=units, s=leads, t=leads)
 
     return _keys(user, "incoming", compute)
 
@@ -177,12 +178,70 @@ def outgoing_access_keys(user):
         if views is ALL or _whole_tree(views, leads):
             return ALL
         clerks = organisation_scope(user, "documents.number_outgoingdocument")
-        return sorted(
-            _tokens("o", views) | _tokens("s", leads) | _tokens("c", clerks)
-            | _personal_tokens(user)
-        )  # fmt: skip
+        return _scoped_tokens(user, o=views, s=leads, c=clerks)
 
     return _keys(user, "outgoing", compute)
+
+
+class MeetsAnyKey(Lookup):
+    """``access_keys__meets=["o3", "r7"]``: the document holds one of the tokens.
+
+    SQLite (and any other database): ``access_keys LIKE '% o3 %' OR …`` over the padded text;
+    PostgreSQL: ``access_array && ARRAY[…]`` on the generated array column beside it, with its
+    GIN index (migration 0008).
+    """
+
+    lookup_name = "meets"
+    prepare_rhs = False
+    output_field = BooleanField()
+
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", list(value))
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        tokens = [token for token in self.rhs if token.isalnum() and token.isascii()]
+        if not tokens:
+            return "1 = 0", []
+        clauses = [f"{lhs} LIKE %s" for _token in tokens]
+        params = [param for token in tokens for param in (*lhs_params, f"% {token} %")]
+        return "(" + " OR ".join(clauses) + ")", params
+
+    def as_postgresql(self, compiler, connection):
+        tokens = [token for token in self.rhs if token.isalnum() and token.isascii()]
+        if not tokens:
+            return "1 = 0", []
+        alias = getattr(self.lhs, "alias", None)
+        column = connection.ops.quote_name("access_array")
+        quote = getattr(compiler, "quote_name", None) or compiler.quote_name_unless_alias
+        array = f"{quote(alias)}.{column}" if alias else column
+        return f"{array} && %s::text[]", [tokens]
+
+
+for _model in (IncomingDocument, OutgoingDocument):
+    _model._meta.get_field("access_keys").register_lookup(MeetsAnyKey)
+
+
+def visible_by_keys(keys, queryset: QuerySet) -> QuerySet:
+    """``queryset`` restricted to the documents holding one of ``keys`` (ALL: every one)."""
+    if keys is ALL:
+        return queryset
+    if not keys:
+        return queryset.none()
+    return queryset.filter(access_keys__meets=keys)
+
+
+def incoming_visible(user, queryset: QuerySet | None = None) -> QuerySet:
+    """``incoming_visible_to(user, queryset)``, read from the access keys: for lists and
+    search over many documents (one condition an index answers, no joins)."""
+    queryset = IncomingDocument.objects.all() if queryset is None else queryset
+    return visible_by_keys(incoming_access_keys(user), queryset)
+
+
+def outgoing_visible(user, queryset: QuerySet | None = None) -> QuerySet:
+    """``outgoing_visible_to(user, queryset)``, read from the access keys (see above)."""
+    queryset = OutgoingDocument.objects.all() if queryset is None else queryset
+    return visible_by_keys(outgoing_access_keys(user), queryset)
 
 
 def access_incoming(user, pk) -> IncomingDocument:

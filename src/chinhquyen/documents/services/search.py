@@ -51,7 +51,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 from chinhquyen.accounts.scopes import ALL
 from chinhquyen.documents.models import IncomingDocument, OutgoingDocument
-from chinhquyen.documents.services.access import incoming_access_keys, outgoing_access_keys
+from chinhquyen.documents.services.access import (
+    incoming_access_keys,
+    outgoing_access_keys,
+    visible_by_keys,
+)
 from chinhquyen.procedures.search import fold_words, padded
 
 # Enough for the summary, the metadata and the first pages of OCR text.
@@ -175,65 +179,9 @@ def _match(documents: QuerySet, words: list[str]) -> QuerySet:
 # --- Access ------------------------------------------------------------------------------
 #
 # The rule of ``services.access``, read from the documents' access keys (documents.access_keys):
-# the user's tokens against each document's, one condition an index answers. The equivalence
-# with the relational rule is tested for every persona and every branch (test_search_access).
-
-
-class MeetsAnyKey(Lookup):
-    """``access_keys__meets=["o3", "r7"]``: the document holds one of the tokens.
-
-    SQLite (and any other database): ``access_keys LIKE '% o3 %' OR …`` over the padded text;
-    PostgreSQL: ``access_array && ARRAY[…]`` on the generated array column beside it, with its
-    GIN index (migration 0008).
-    """
-
-    lookup_name = "meets"
-    prepare_rhs = False
-    output_field = BooleanField()
-
-    def get_db_prep_lookup(self, value, connection):
-        return ("%s", list(value))
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        tokens = [token for token in self.rhs if token.isalnum() and token.isascii()]
-        if not tokens:
-            return "1 = 0", []
-        clauses = [f"{lhs} LIKE %s" for _token in tokens]
-        params = [param for token in tokens for param in (*lhs_params, f"% {token} %")]
-        return "(" + " OR ".join(clauses) + ")", params
-
-    def as_postgresql(self, compiler, connection):
-        tokens = [token for token in self.rhs if token.isalnum() and token.isascii()]
-        if not tokens:
-            return "1 = 0", []
-        alias = getattr(self.lhs, "alias", None)
-        column = connection.ops.quote_name("access_array")
-        quote = getattr(compiler, "quote_name", None) or compiler.quote_name_unless_alias
-        array = f"{quote(alias)}.{column}" if alias else column
-        return f"{array} && %s::text[]", [tokens]
-
-
-for _model in (IncomingDocument, OutgoingDocument):
-    _model._meta.get_field("access_keys").register_lookup(MeetsAnyKey)
-
-
-def _visible(keys, queryset: QuerySet) -> QuerySet:
-    if keys is ALL:
-        return queryset
-    if not keys:
-        return queryset.none()
-    return queryset.filter(access_keys__meets=keys)
-
-
-def incoming_visible(user, queryset: QuerySet) -> QuerySet:
-    """``queryset`` restricted like ``access.incoming_visible_to(user, queryset)``."""
-    return _visible(incoming_access_keys(user), queryset)
-
-
-def outgoing_visible(user, queryset: QuerySet) -> QuerySet:
-    """``queryset`` restricted like ``access.outgoing_visible_to(user, queryset)``."""
-    return _visible(outgoing_access_keys(user), queryset)
+# ``access.incoming_visible`` / ``outgoing_visible``, one condition an index answers. The
+# equivalence with the relational rule is tested for every persona and every branch
+# (test_search_access, test_access_keys).
 
 
 # --- Search -----------------------------------------------------------------------------
@@ -620,7 +568,7 @@ def search_documents(
                 keys, date, documents = incoming_access_keys(user), "arrived_at", _incoming(filters)
             else:
                 keys, date, documents = outgoing_access_keys(user), "listed_at", _outgoing(filters)
-            rows = _newest(_visible(keys, documents), date, words, keys)
+            rows = _newest(visible_by_keys(keys, documents), date, words, keys)
             streams.append([(at, name, pk) for at, pk in rows])
     merged = list(
         dict.fromkeys(heapq.merge(*streams, key=lambda row: (row[0], row[2]), reverse=True))

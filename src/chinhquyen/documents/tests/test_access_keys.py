@@ -27,8 +27,12 @@ from chinhquyen.documents.models import (
     OutgoingDocument,
     ReviewStep,
 )
-from chinhquyen.documents.services.access import incoming_visible_to, outgoing_visible_to
-from chinhquyen.documents.services.search import incoming_visible, outgoing_visible
+from chinhquyen.documents.services.access import (
+    incoming_visible,
+    incoming_visible_to,
+    outgoing_visible,
+    outgoing_visible_to,
+)
 from chinhquyen.documents.tests.test_search import at, make_incoming
 from chinhquyen.documents.tests.test_search_access import PERSONAS, make_scenario
 

@@ -138,10 +138,11 @@ def test_my_work_lists_by_deadline_with_overdue_flags_in_a_fixed_number_of_queri
     Assignment.objects.filter(document=late).update(due_at=now - datetime.timedelta(hours=2))
     client = login(specialist_dung)
     client.get(reverse("documents:my_work"))  # warm the session and calendar caches
-    # 15 = session, user, 2 OTP devices, calendar token, 3 role grants, then the page's own 4
-    # (count, assignments with document/type/unit/person, tasks, for-information), then the
-    # session save (savepoint, update, release). Independent of the number of rows.
-    with django_assert_num_queries(15):
+    # 17 = session, user, 2 OTP devices, calendar token, 3 role grants, the access keys (the
+    # organisations in scope, the user's officials), then the page's own 4 (count,
+    # assignments with document/type/unit/person, tasks, for-information), then the session
+    # save (savepoint, update, release). Independent of the number of rows.
+    with django_assert_num_queries(17):
         response = client.get(reverse("documents:my_work"))
     assert response.status_code == 200
     rows = list(response.context["page"])
@@ -154,7 +155,7 @@ def test_my_work_lists_by_deadline_with_overdue_flags_in_a_fixed_number_of_queri
         service.assign(
             docs.incoming(), lead=docs.dung, due_days=4, instruction="", acting_user=leader_binh
         )
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         client.get(reverse("documents:my_work"))
 
 

@@ -24,12 +24,13 @@ from chinhquyen.documents.models import (
     OutgoingDocument,
     ReviewStep,
 )
-from chinhquyen.documents.services.access import incoming_visible_to, outgoing_visible_to
-from chinhquyen.documents.services.search import (
+from chinhquyen.documents.services.access import (
     incoming_visible,
+    incoming_visible_to,
     outgoing_visible,
-    search_documents,
+    outgoing_visible_to,
 )
+from chinhquyen.documents.services.search import search_documents
 from chinhquyen.documents.tests.test_search import at, make_incoming, make_outgoing
 
 pytestmark = pytest.mark.django_db

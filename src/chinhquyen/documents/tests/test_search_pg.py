@@ -147,7 +147,7 @@ def _reference(user, words, status=""):
     return [document.pk for document in kept][: search.COUNT_LIMIT + 1]
 
 
-@pytest.mark.parametrize("window", [1, 2, 6, 100])
+@pytest.mark.parametrize("window", [1, 6])
 @pytest.mark.parametrize("visible", [1, 10**6])
 @pytest.mark.parametrize("per_read", [0, 3])
 @pytest.mark.parametrize(
@@ -168,7 +168,7 @@ def test_every_plan_gives_the_newest_matches(
     monkeypatch.setattr(search, "_word_frequencies", lambda table: (every_word_common, 0.01))
     user = personas[persona]
     rows = search._newest(
-        search._visible(
+        search.visible_by_keys(
             search.incoming_access_keys(user),
             search._incoming(search.SearchFilters(status=status)),
         ),
