@@ -8,6 +8,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Official documents and executive work")
 
     def ready(self) -> None:
-        from chinhquyen.documents import permissions
+        from chinhquyen.documents import lookups, permissions
 
         permissions.register()
+        lookups.register()

@@ -23,7 +23,7 @@ are checked against a fresh computation.
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Lookup, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from chinhquyen.accounts.scopes import ALL, organisation_scope
@@ -181,45 +181,6 @@ def outgoing_access_keys(user):
         return _scoped_tokens(user, o=views, s=leads, c=clerks)
 
     return _keys(user, "outgoing", compute)
-
-
-class MeetsAnyKey(Lookup):
-    """``access_keys__meets=["o3", "r7"]``: the document holds one of the tokens.
-
-    SQLite (and any other database): ``access_keys LIKE '% o3 %' OR …`` over the padded text;
-    PostgreSQL: ``access_array && ARRAY[…]`` on the generated array column beside it, with its
-    GIN index (migration 0008).
-    """
-
-    lookup_name = "meets"
-    prepare_rhs = False
-    output_field = BooleanField()
-
-    def get_db_prep_lookup(self, value, connection):
-        return ("%s", list(value))
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        tokens = [token for token in self.rhs if token.isalnum() and token.isascii()]
-        if not tokens:
-            return "1 = 0", []
-        clauses = [f"{lhs} LIKE %s" for _token in tokens]
-        params = [param for token in tokens for param in (*lhs_params, f"% {token} %")]
-        return "(" + " OR ".join(clauses) + ")", params
-
-    def as_postgresql(self, compiler, connection):
-        tokens = [token for token in self.rhs if token.isalnum() and token.isascii()]
-        if not tokens:
-            return "1 = 0", []
-        alias = getattr(self.lhs, "alias", None)
-        column = connection.ops.quote_name("access_array")
-        quote = getattr(compiler, "quote_name", None) or compiler.quote_name_unless_alias
-        array = f"{quote(alias)}.{column}" if alias else column
-        return f"{array} && %s::text[]", [tokens]
-
-
-for _model in (IncomingDocument, OutgoingDocument):
-    _model._meta.get_field("access_keys").register_lookup(MeetsAnyKey)
 
 
 def visible_by_keys(keys, queryset: QuerySet) -> QuerySet:

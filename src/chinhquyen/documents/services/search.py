@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from django.db import connection
-from django.db.models import BooleanField, DateTimeField, F, Lookup, QuerySet
+from django.db.models import DateTimeField, F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import escape
@@ -106,65 +106,8 @@ def query_words(query: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
-class AllWordPrefixes(Lookup):
-    """``search_text__word_prefixes=["cong", "van"]``: every word begins a word of the text.
-
-    Only for the padded, folded ``search_text`` of the documents tables (on PostgreSQL it reads
-    the ``search_vector`` column beside it, see the module docstring).
-    """
-
-    lookup_name = "word_prefixes"
-    prepare_rhs = False
-    output_field = BooleanField()
-
-    def get_db_prep_lookup(self, value, connection):
-        return ("%s", list(value))
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        words = [word for word in self.rhs if word]
-        if not words:
-            return "1 = 1", []
-        clauses, params = [], []
-        for word in words:
-            clauses.append(f"{lhs} LIKE %s ESCAPE '\\'")
-            # Folded words hold only a-z and 0-9: nothing to escape, but stay safe.
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params += [*lhs_params, f"% {escaped}%"]
-        return "(" + " AND ".join(clauses) + ")", params
-
-    def as_postgresql(self, compiler, connection):
-        words = [word for word in self.rhs if word]
-        if not words:
-            return "1 = 1", []
-        alias = getattr(self.lhs, "alias", None)
-        column = connection.ops.quote_name("search_vector")
-        quote = getattr(compiler, "quote_name", None) or compiler.quote_name_unless_alias
-        vector = f"{quote(alias)}.{column}" if alias else column
-        tsquery = " & ".join(f"{word}:*" for word in words if word.isalnum() and word.isascii())
-        return self.template % {"vector": vector}, [tsquery]
-
-    template = "%(vector)s @@ to_tsquery('simple'::regconfig, %%s)"
-
-
-class AllWordPrefixesChecked(AllWordPrefixes):
-    """The same test, written so PostgreSQL checks it row by row instead of through the GIN
-    index: for the common words of a query that also has rare ones, whose rows the index
-    finds (reading the index for "so:*", which begins a third of all documents' words, costs
-    more than testing it on the few rows the rare words leave)."""
-
-    lookup_name = "word_prefixes_checked"
-    template = "ts_match_vq(%(vector)s, to_tsquery('simple'::regconfig, %%s))"
-
-
-# Registered on the two search_text fields only, not on every TextField.
-for _model in (IncomingDocument, OutgoingDocument):
-    _model._meta.get_field("search_text").register_lookup(AllWordPrefixes)
-    _model._meta.get_field("search_text").register_lookup(AllWordPrefixesChecked)
-
-
 def _match(documents: QuerySet, words: list[str]) -> QuerySet:
-    """``documents`` whose search text has every word as a word prefix (see the lookups)."""
+    """``documents`` whose search text has every word as a word prefix (documents.lookups)."""
     if not words:
         return documents
     common = _common_words(documents.model, words)
@@ -174,14 +117,6 @@ def _match(documents: QuerySet, words: list[str]) -> QuerySet:
     return documents.filter(
         search_text__word_prefixes=rare, search_text__word_prefixes_checked=common
     )
-
-
-# --- Access ------------------------------------------------------------------------------
-#
-# The rule of ``services.access``, read from the documents' access keys (documents.access_keys):
-# ``access.incoming_visible`` / ``outgoing_visible``, one condition an index answers. The
-# equivalence with the relational rule is tested for every persona and every branch
-# (test_search_access, test_access_keys).
 
 
 # --- Search -----------------------------------------------------------------------------
