@@ -257,3 +257,24 @@ def login(client):
         return login_as(client, user, otp_device=otp_device)
 
     return _login
+
+
+# The rows the data migrations seed (rules, document types, working hours), by their own code.
+MIGRATION_SEEDS = (
+    ("chinhquyen.documents.migrations.0002_decree30_document_types", "seed"),
+    ("chinhquyen.dossiers.migrations.0002_seed_decree61_rule_set", "seed"),
+    ("chinhquyen.worktime.migrations.0002_default_working_hours", "create_default"),
+)
+
+
+@pytest.fixture
+def reseeded(transactional_db):
+    """A transactional test's flush empties every table, also what the data migrations seeded,
+    for the tests that run after it on the same worker: seed it again (each seed is
+    idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in MIGRATION_SEEDS:
+        getattr(importlib.import_module(module), function)(apps, None)

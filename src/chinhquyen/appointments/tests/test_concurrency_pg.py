@@ -1,11 +1,9 @@
 """Concurrent bookings and calls on PostgreSQL (skipped on SQLite, whose single writer
 serialises anyway): capacity is never exceeded and each ticket goes to exactly one counter."""
 
-import importlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections
 
 from chinhquyen.appointments.exceptions import SlotUnavailable, TicketConflict
@@ -27,11 +25,8 @@ EARLY = at(2026, 3, 2, 8, 0)
 
 
 @pytest.fixture(autouse=True)
-def seeded_hours(transactional_db):
-    """A transactional test's flush empties the rows seeded by data migrations: seed the
-    default working hours again with the migration's code."""
-    module = importlib.import_module("chinhquyen.worktime.migrations.0002_default_working_hours")
-    module.create_default(apps, None)
+def seeded_hours(reseeded):
+    """What the data migrations seeded, again after a flush (conftest.reseeded)."""
 
 
 def _run_threads(target, count):

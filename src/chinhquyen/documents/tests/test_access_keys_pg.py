@@ -6,11 +6,9 @@ locks the document before reading its assignments). Rows written one by one are 
 the audit chain's lock too; rows written in bulk are not, so the test writes in bulk.
 """
 
-import importlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections, transaction
 
 from chinhquyen.documents import access_keys
@@ -24,13 +22,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def seeded(transactional_db):
-    """Transactional tests flush the rows the data migrations seeded: seed them again."""
-    for module, function in (
-        ("chinhquyen.documents.migrations.0002_decree30_document_types", "seed"),
-        ("chinhquyen.worktime.migrations.0002_default_working_hours", "create_default"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+def seeded(reseeded):
+    """What the data migrations seeded, again after a flush (conftest.reseeded)."""
 
 
 @pytest.mark.django_db(transaction=True)

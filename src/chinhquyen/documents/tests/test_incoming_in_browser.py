@@ -2,11 +2,9 @@
 violation (axe-core) at 320 px and 1280 px, the register form with its errors included, and
 every page fits a 320 px screen without JavaScript."""
 
-import importlib
 import json
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 
 from chinhquyen.core.browser_testing import axe_serious
@@ -17,12 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    for module, function in (
-        ("chinhquyen.documents.migrations.0002_decree30_document_types", "seed"),
-        ("chinhquyen.worktime.migrations.0002_default_working_hours", "create_default"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+def seeded(reseeded):
+    """What the data migrations seeded, again after a flush (conftest.reseeded)."""
 
 
 @pytest.fixture

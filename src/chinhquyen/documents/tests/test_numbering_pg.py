@@ -5,11 +5,9 @@ and connection: the book ends with exactly 1…N, no gap and no duplicate. A tra
 rolls back after taking a number gives it back.
 """
 
-import importlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections, transaction
 
 from chinhquyen.documents.choices import BookDirection, IncomingStatus
@@ -25,13 +23,8 @@ PER_CLERK = 5
 
 
 @pytest.fixture(autouse=True)
-def seeded(transactional_db):
-    """Transactional tests flush the rows the data migrations seeded: seed them again."""
-    for module, function in (
-        ("chinhquyen.documents.migrations.0002_decree30_document_types", "seed"),
-        ("chinhquyen.worktime.migrations.0002_default_working_hours", "create_default"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+def seeded(reseeded):
+    """What the data migrations seeded, again after a flush (conftest.reseeded)."""
 
 
 def _run_threads(target, count):

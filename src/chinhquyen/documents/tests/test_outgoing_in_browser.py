@@ -3,11 +3,9 @@ A/AA violation (axe-core) and nothing wider than a 320 px screen."""
 
 # ruff: noqa: F811 (fixtures imported from the outgoing test fixtures are parameters here)
 
-import importlib
 import json
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 
@@ -21,10 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def seeded(transactional_db):
-    """Transactional tests flush the rows the data migrations seeded: seed them again."""
-    module = importlib.import_module("chinhquyen.documents.migrations.0002_decree30_document_types")
-    module.seed(apps, None)
+def seeded(reseeded):
+    """What the data migrations seeded, again after a flush (conftest.reseeded)."""
 
 
 def test_outgoing_pages(

@@ -1,10 +1,8 @@
 """Two workers never read the same file: the claim under real concurrency on PostgreSQL."""
 
-import importlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections
 
 from chinhquyen.documents.choices import EventType, TextStatus
@@ -21,10 +19,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def seeded_types(transactional_db):
-    """The flush of a transactional test empties the seeded document types: seed them again."""
-    module = importlib.import_module("chinhquyen.documents.migrations.0002_decree30_document_types")
-    module.seed(apps, None)
+def seeded_types(reseeded):
+    """What the data migrations seeded, again after a flush (conftest.reseeded)."""
 
 
 @pytest.mark.django_db(transaction=True)

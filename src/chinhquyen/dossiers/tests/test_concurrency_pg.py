@@ -1,10 +1,8 @@
 """Concurrency on PostgreSQL (skipped on SQLite, whose single writer serialises anyway)."""
 
-import importlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections
 
 from chinhquyen.dossiers.exceptions import InvalidTransition
@@ -18,14 +16,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def seeded_rules(transactional_db):
-    """Real concurrent transactions need a transactional test, whose flush between tests also
-    empties the rows the data migrations seeded; seed them again with the migrations' code."""
-    for module, function in (
-        ("chinhquyen.dossiers.migrations.0002_seed_decree61_rule_set", "seed"),
-        ("chinhquyen.worktime.migrations.0002_default_working_hours", "create_default"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+def seeded_rules(reseeded):
+    """What the data migrations seeded, again after a flush (conftest.reseeded)."""
 
 
 def _run_threads(target, count):

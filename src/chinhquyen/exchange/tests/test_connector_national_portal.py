@@ -278,19 +278,8 @@ def test_a_dossier_that_cannot_be_received_is_refused_back_to_the_portal(portal,
 
 
 @pytest.fixture
-def seeded_rules(transactional_db):
-    """A transactional test's flush also empties what the data migrations seeded (the
-    one-stop rule set, the default working hours) when an earlier transactional test ran on
-    the same worker; seed them again with the migrations' own code."""
-    import importlib
-
-    from django.apps import apps
-
-    for module, function in (
-        ("chinhquyen.dossiers.migrations.0002_seed_decree61_rule_set", "seed"),
-        ("chinhquyen.worktime.migrations.0002_default_working_hours", "create_default"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+def seeded_rules(reseeded):
+    """What the data migrations seeded, again after a flush (conftest.reseeded)."""
 
 
 @pytest.mark.django_db(transaction=True)

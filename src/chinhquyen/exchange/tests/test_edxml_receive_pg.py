@@ -1,10 +1,8 @@
 """The same package received twice at the same moment is filed once (PostgreSQL row locks)."""
 
-import importlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections
 
 from chinhquyen.documents.models import IncomingDocument
@@ -17,10 +15,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def seeded_types(transactional_db):
-    """Transactional tests flush the seeded document types: seed them again."""
-    module = importlib.import_module("chinhquyen.documents.migrations.0002_decree30_document_types")
-    module.seed(apps, None)
+def seeded_types(reseeded):
+    """What the data migrations seeded, again after a flush (conftest.reseeded)."""
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,13 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def seeded(transactional_db):
-    """Transactional tests flush the rows the data migrations seeded: seed them again."""
-    for module, function in (
-        ("chinhquyen.dossiers.migrations.0002_seed_decree61_rule_set", "seed"),
-        ("chinhquyen.worktime.migrations.0002_default_working_hours", "create_default"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+def seeded(reseeded):
+    """What the data migrations seeded, again after a flush (conftest.reseeded)."""
 
 
 def test_dashboard_pages(chromium, axe_script, live_server, client, receive, leader_binh):

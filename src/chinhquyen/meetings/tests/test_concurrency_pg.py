@@ -1,11 +1,9 @@
 """Two clerks book the same endpoint for overlapping times at once: exactly one wins
 (PostgreSQL exclusion constraint; skipped on SQLite, whose single writer serialises anyway)."""
 
-import importlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections
 
 from chinhquyen.meetings import services
@@ -19,13 +17,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def seeded(transactional_db):
-    """A transactional test's flush also empties the migration-seeded rows; seed them again."""
-    for module, function in (
-        ("chinhquyen.worktime.migrations.0002_default_working_hours", "create_default"),
-        ("chinhquyen.documents.migrations.0002_decree30_document_types", "seed"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+def seeded(reseeded):
+    """What the data migrations seeded, again after a flush (conftest.reseeded)."""
 
 
 @pytest.mark.django_db(transaction=True)
