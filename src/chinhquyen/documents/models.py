@@ -220,6 +220,31 @@ class DocumentPartQuerySet(RestrictedQuerySet):
         return count
 
 
+class DocumentPart(models.Model):
+    """A row of a document whose writing changes who may see it (an assignment, a review
+    step): saving or deleting it refreshes the document's access keys."""
+
+    ACCESS_FIELDS: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.ACCESS_FIELDS & set(update_fields):
+            self._refresh_document(self.document_id)
+
+    def delete(self, *args, **kwargs):
+        document_id = self.document_id
+        result = super().delete(*args, **kwargs)
+        self._refresh_document(document_id)
+        return result
+
+    def _refresh_document(self, document_id) -> None:
+        access_keys.refresh(self._meta.get_field("document").related_model, [document_id])
+
+
 class DocumentMetadata(models.Model):
     """Fields shared by incoming and outgoing documents (Appendix VI Part II, fields 1–11)."""
 
@@ -371,7 +396,7 @@ class IncomingDocument(DocumentMetadata):
         return "/".join(part for part in (self.number, self.notation) if part)
 
 
-class Assignment(models.Model):
+class Assignment(DocumentPart):
     """A unit or person handling an incoming document (phân công xử lý), in a tree.
 
     A leader assigns one lead unit/person (chủ trì), co-operating ones (phối hợp) and
@@ -441,18 +466,6 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.assignee or self.unit}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or self.ACCESS_FIELDS & set(update_fields):
-            access_keys.refresh(IncomingDocument, [self.document_id])
-
-    def delete(self, *args, **kwargs):
-        document_id = self.document_id
-        result = super().delete(*args, **kwargs)
-        access_keys.refresh(IncomingDocument, [document_id])
-        return result
 
 
 class Opinion(models.Model):
@@ -601,7 +614,7 @@ class DraftVersion(models.Model):
         return f"v{self.number}"
 
 
-class ReviewStep(models.Model):
+class ReviewStep(DocumentPart):
     """One step of an outgoing document's approval chain (specialist → division → agency)."""
 
     document = models.ForeignKey(
@@ -640,18 +653,6 @@ class ReviewStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.get_reviewer_role_display()}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or self.ACCESS_FIELDS & set(update_fields):
-            access_keys.refresh(OutgoingDocument, [self.document_id])
-
-    def delete(self, *args, **kwargs):
-        document_id = self.document_id
-        result = super().delete(*args, **kwargs)
-        access_keys.refresh(OutgoingDocument, [document_id])
-        return result
 
 
 class DraftComment(models.Model):
