@@ -9,6 +9,8 @@ after each one that no stored key set is out of date.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -167,7 +169,10 @@ def test_the_check_command_finds_and_repairs_keys_changed_behind_its_back(docume
     IncomingDocument.objects.filter(pk=document.pk).update_keys(" o999999 ")
     with pytest.raises(CommandError):
         call_command("documents_access_keys")
-    call_command("documents_access_keys", "--repair")
+    call_command("documents_access_keys", "--repair", stdout=(out := io.StringIO()))
+    assert "Khóa truy cập: đã ghi lại 1 văn bản. / Access keys: 1 document(s) rewritten." in (
+        out.getvalue()
+    )
     assert access_keys.stale(IncomingDocument) == []
     assert AuditEntry.objects.filter(action="documents.repair_access_keys").count() == 1
     call_command("documents_access_keys")  # nothing left: no error
