@@ -7,17 +7,59 @@ up, the timestamp must be inside the window, the signature is compared in consta
 nonce already accepted from that sender is a replay. Each endpoint passes its own ``refused``
 exception class (its codes map to its own statuses and messages) and a ``checked`` dict that is
 filled as far as the checks got, so a refusal can still be logged with what was known.
+
+``SIGNED_REQUEST_ERRORS`` words the refusals the check itself raises; an endpoint adds its own
+codes (and may word ``body_too_large`` / ``unknown_sender`` for its caller), and derives its
+exception from :class:`CodedRefusal`, whose body is the coded bilingual JSON of the API
+(``exchange.api.errors.error_body``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import time
 from collections.abc import Callable
 
+from django.utils.translation import gettext_lazy as _
+
 from chinhquyen.exchange.connectors import peer as protocol
 from chinhquyen.exchange.models import Direction, MessageLogEntry
+
+# code → (HTTP status, message) for the refusals of read_signed_request.
+SIGNED_REQUEST_ERRORS = {
+    "method_not_allowed": (405, _("Only POST is accepted here.")),
+    "missing_signature": (
+        401,
+        _("The sender, timestamp, nonce or signature header is missing."),
+    ),
+    "bad_timestamp": (401, _("The timestamp is not a number of seconds.")),
+    "timestamp_expired": (
+        401,
+        _("The request is too old or too far in the future (check the clock)."),
+    ),
+    "bad_signature": (401, _("The signature does not match the request.")),
+    "replayed": (409, _("This request was already received (replay refused).")),
+}
+
+
+class CodedRefusal(Exception):
+    """A refused signed request: a stable code, its HTTP status and message from ``errors``
+    (set by each endpoint's subclass: code → (status, message))."""
+
+    errors: dict = SIGNED_REQUEST_ERRORS
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.status, self.message = self.errors[code]
+
+    def body(self) -> bytes:
+        """``{"code", "message_vi", "message_en"}`` as UTF-8 JSON."""
+        from chinhquyen.exchange.api.errors import error_body
+
+        return json.dumps(error_body(self.code, self.message), ensure_ascii=False).encode()
 
 
 def read_signed_request(

@@ -24,7 +24,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -45,7 +45,11 @@ from chinhquyen.exchange.models import (
     OutboxStatus,
 )
 from chinhquyen.exchange.outbox import OutboxError, retry_dead, retry_message
-from chinhquyen.exchange.signed_requests import read_signed_request
+from chinhquyen.exchange.signed_requests import (
+    SIGNED_REQUEST_ERRORS,
+    CodedRefusal,
+    read_signed_request,
+)
 from chinhquyen.exchange.stats import exchange_stats
 
 PAGE_SIZE = 50
@@ -54,20 +58,9 @@ KIND_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 # code → (HTTP status, message)
 ERRORS = {
-    "method_not_allowed": (405, gettext_lazy("Only POST is accepted here.")),
+    **SIGNED_REQUEST_ERRORS,
     "body_too_large": (413, gettext_lazy("The message is larger than this inbox accepts.")),
-    "missing_signature": (
-        401,
-        gettext_lazy("The sender, timestamp, nonce or signature header is missing."),
-    ),
     "unknown_sender": (401, gettext_lazy("The sending installation is not a known peer.")),
-    "bad_timestamp": (401, gettext_lazy("The timestamp is not a number of seconds.")),
-    "timestamp_expired": (
-        401,
-        gettext_lazy("The request is too old or too far in the future (check the clock)."),
-    ),
-    "bad_signature": (401, gettext_lazy("The signature does not match the request.")),
-    "replayed": (409, gettext_lazy("This request was already received (replay refused).")),
     "bad_idempotency_key": (
         400,
         gettext_lazy("The Idempotency-Key header is missing or not 1 to 200 printable characters."),
@@ -81,21 +74,8 @@ ERRORS = {
 }
 
 
-class Refused(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.status = ERRORS[code][0]
-
-
-def _error_body(code: str) -> bytes:
-    message = ERRORS[code][1]
-    texts = {}
-    for language in ("vi", "en"):
-        with translation.override(language):
-            texts[language] = str(message)
-    payload = {"code": code, "message_vi": texts["vi"], "message_en": texts["en"]}
-    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+class Refused(CodedRefusal):
+    errors = ERRORS
 
 
 def _json(payload: bytes, status: int) -> HttpResponse:
@@ -146,7 +126,7 @@ def inbox_endpoint(request):
         refusal = exc
     except InboxConflict:
         refusal = Refused("idempotency_conflict")
-    payload = _error_body(refusal.code)
+    payload = refusal.body()
     with audited_atomic():
         _log(request, checked, refusal.status, payload, started, code=refusal.code)
     return _json(payload, refusal.status)

@@ -16,7 +16,7 @@ import time
 from datetime import datetime
 
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -24,7 +24,11 @@ from chinhquyen.audit.services import audited_atomic
 from chinhquyen.exchange import messagelog
 from chinhquyen.exchange.connectors.postal import TRACKING_KIND
 from chinhquyen.exchange.models import Direction
-from chinhquyen.exchange.signed_requests import read_signed_request
+from chinhquyen.exchange.signed_requests import (
+    SIGNED_REQUEST_ERRORS,
+    CodedRefusal,
+    read_signed_request,
+)
 from chinhquyen.postal import conf
 from chinhquyen.postal.errors import PostalError
 from chinhquyen.postal.services.tracking import record_tracking
@@ -32,21 +36,10 @@ from chinhquyen.postal.services.tracking import record_tracking
 EVENT_ID_RE = re.compile(r"^[\x21-\x7e]{1,100}$")
 
 ERRORS = {
-    "method_not_allowed": (405, _("Only POST is accepted here.")),
+    **SIGNED_REQUEST_ERRORS,
     "not_configured": (503, _("The postal link is not configured on this installation.")),
     "body_too_large": (413, _("The callback is larger than this endpoint accepts.")),
-    "missing_signature": (
-        401,
-        _("The sender, timestamp, nonce or signature header is missing."),
-    ),
     "unknown_sender": (401, _("The sender is not the configured postal operator.")),
-    "bad_timestamp": (401, _("The timestamp is not a number of seconds.")),
-    "timestamp_expired": (
-        401,
-        _("The request is too old or too far in the future (check the clock)."),
-    ),
-    "bad_signature": (401, _("The signature does not match the request.")),
-    "replayed": (409, _("This request was already received (replay refused).")),
     "bad_kind": (400, _("The message kind must be postal.tracking.")),
     "malformed": (
         400,
@@ -62,20 +55,8 @@ ERRORS = {
 }
 
 
-class Refused(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.status = ERRORS[code][0]
-
-
-def error_body(code: str) -> bytes:
-    texts = {}
-    for language in ("vi", "en"):
-        with translation.override(language):
-            texts[language] = str(ERRORS[code][1])
-    payload = {"code": code, "message_vi": texts["vi"], "message_en": texts["en"]}
-    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+class Refused(CodedRefusal):
+    errors = ERRORS
 
 
 def _json(payload: bytes, status: int) -> HttpResponse:
@@ -162,7 +143,7 @@ def callback_endpoint(request):
         refusal = exc
     except PostalError as exc:
         refusal = Refused(exc.code if exc.code in ERRORS else "malformed")
-    payload = error_body(refusal.code)
+    payload = refusal.body()
     with audited_atomic():
         _log(request, checked, refusal.status, payload, started, code=refusal.code)
     return _json(payload, refusal.status)
