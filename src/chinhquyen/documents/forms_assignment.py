@@ -135,6 +135,17 @@ class AssignForm(DeadlineMixin):
     def information(self) -> list:
         return list(self.cleaned_data.get("information_units", ()))
 
+    def decision(self) -> dict:
+        """The keyword arguments of ``services.assignment.assign`` / ``sub_assign``."""
+        return {
+            "lead": self.lead(),
+            "cooperating": self.cooperating(),
+            "information": self.information(),
+            "due_days": self.cleaned_data.get("due_days"),
+            "due_date": self.cleaned_data.get("due_date"),
+            "instruction": self.cleaned_data.get("instruction", ""),
+        }
+
 
 class OpinionForm(forms.Form):
     text = forms.CharField(

@@ -180,16 +180,7 @@ def assign_view(request, pk: int):
     template = "documents/assignment/assign.html"
     if request.method == "POST" and form.is_valid():
         try:
-            result = service.assign(
-                document,
-                lead=form.lead(),
-                cooperating=form.cooperating(),
-                information=form.information(),
-                due_days=form.cleaned_data.get("due_days"),
-                due_date=form.cleaned_data.get("due_date"),
-                instruction=form.cleaned_data.get("instruction", ""),
-                acting_user=request.user,
-            )
+            result = service.assign(document, **form.decision(), acting_user=request.user)
         except DocumentError as error:
             return _fail(request, error, template, context)
         _warn(request, result.warnings)
@@ -214,16 +205,7 @@ def sub_assign_view(request, pk: int):
     template = "documents/assignment/assign.html"
     if request.method == "POST" and form.is_valid():
         try:
-            result = service.sub_assign(
-                assignment,
-                lead=form.lead(),
-                cooperating=form.cooperating(),
-                information=form.information(),
-                due_days=form.cleaned_data.get("due_days"),
-                due_date=form.cleaned_data.get("due_date"),
-                instruction=form.cleaned_data.get("instruction", ""),
-                acting_user=request.user,
-            )
+            result = service.sub_assign(assignment, **form.decision(), acting_user=request.user)
         except DocumentError as error:
             return _fail(request, error, template, context)
         _warn(request, result.warnings)
