@@ -13,6 +13,7 @@ from chinhquyen.exchange.api.schemas import (
     OrganisationOut,
     OrganisationPageOut,
     UnitPageOut,
+    page_of,
 )
 
 router = Router(tags=["directory"])
@@ -76,15 +77,12 @@ def organisations(request, filters: Query[OrganisationFilters]):
             raise ApiError(404, "not_found")
         found = found.filter(path__startswith=parent.path, depth=parent.depth + 1)
     found = search_organisations(found, filters.q)
-    count = found.count()
-    items = list(found[filters.offset : filters.offset + filters.limit])
-    parents = _parents(items)
-    return {
-        "count": count,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [organisation_out(o, parents) for o in items],
-    }
+
+    def render(items):
+        parents = _parents(items)
+        return [organisation_out(o, parents) for o in items]
+
+    return page_of(found, filters, render)
 
 
 @router.get(
@@ -126,13 +124,10 @@ def units(request, filters: Query[UnitFilters]):
         found = found.filter(level=filters.level)
     if filters.parent:
         found = found.filter(parent__code=filters.parent, parent__is_historic=False)
-    count = found.count()
-    items = found[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": count,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [
+    return page_of(
+        found,
+        filters,
+        lambda items: [
             {
                 "code": u.code,
                 "name": u.name,
@@ -142,4 +137,4 @@ def units(request, filters: Query[UnitFilters]):
             }
             for u in items
         ],
-    }
+    )

@@ -24,6 +24,7 @@ from chinhquyen.exchange.api.schemas import (
     IncomingPageOut,
     OutgoingStatusOut,
     PackageAcceptedOut,
+    page_of,
 )
 
 router = Router(tags=["documents"])
@@ -100,13 +101,10 @@ def incoming(request, filters: Query[IncomingFilters]):
         .prefetch_related("files")
         .order_by("-arrived_at", "-pk")
     )
-    count = found.count()
-    items = found[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": count,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [
+    return page_of(
+        found,
+        filters,
+        lambda items: [
             {
                 "id": d.pk,
                 "exchange_document_id": d.exchange_document_id,
@@ -133,7 +131,7 @@ def incoming(request, filters: Query[IncomingFilters]):
             }
             for d in items
         ],
-    }
+    )
 
 
 @router.get(

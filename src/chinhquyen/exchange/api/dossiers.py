@@ -32,6 +32,7 @@ from chinhquyen.exchange.api.schemas import (
     DossierPageOut,
     DossierStatusOut,
     TransitionIn,
+    page_of,
 )
 
 router = Router(tags=["dossiers"])
@@ -214,14 +215,7 @@ def list_dossiers(request, filters: Query[DossierFilters]):
     found = _visible(request.auth).order_by("-received_at", "-pk")
     if filters.status:
         found = found.filter(status=filters.status)
-    count = found.count()
-    items = found[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": count,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [dossier_out(d) for d in items],
-    }
+    return page_of(found, filters, lambda items: [dossier_out(d) for d in items])
 
 
 @router.get(

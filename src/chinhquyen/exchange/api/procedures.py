@@ -12,6 +12,7 @@ from chinhquyen.exchange.api.schemas import (
     MAX_PAGE,
     ProcedureDetailOut,
     ProcedurePageOut,
+    page_of,
 )
 
 router = Router(tags=["procedures"])
@@ -55,14 +56,7 @@ def list_procedures(request, filters: Query[ProcedureFilters]):
             query=filters.q.strip(), level=filters.level, online_mode=filters.online_mode
         )
     )
-    count = found.count()
-    items = found[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": count,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [summary(v) for v in items],
-    }
+    return page_of(found, filters, lambda items: [summary(v) for v in items])
 
 
 @router.get(

@@ -19,6 +19,18 @@ class Page(Schema):
     offset: int
 
 
+def page_of(rows, filters, render) -> dict:
+    """One ``Page`` of ``rows``: their exact count, and ``render`` of the ``filters.limit`` rows
+    from ``filters.offset`` (given the whole page, so it may read what they share at once)."""
+    items = list(rows[filters.offset : filters.offset + filters.limit])
+    return {
+        "count": rows.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": render(items),
+    }
+
+
 # --- Procedures ---------------------------------------------------------------------------
 
 
